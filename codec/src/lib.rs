@@ -1,0 +1,57 @@
+//! # nlwire — a zero-copy netlink codec
+//!
+//! Encode netlink messages once into a reusable buffer with headroom and tailroom, and
+//! decode them as views into the receive buffer, with policy validation that names the
+//! attribute that failed and why.
+//!
+//! ```
+//! use nlwire::{consts::*, Attrs, Messages, MsgBuf};
+//!
+//! // CTRL_CMD_GETFAMILY for "nlctrl", built into a stack stub.
+//! let mut stub = [0u8; 128];
+//! let mut buf = MsgBuf::with_stub(&mut stub);
+//! let msg = buf.start_genl_msg(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, 3, 1);
+//! buf.put_attr_str(2, "nlctrl")?;
+//! buf.end_msg(msg)?;
+//!
+//! // Decode it back without copying.
+//! let m = Messages::new(buf.as_slice()).next().unwrap()?;
+//! let (genl, attrs) = m.genl()?;
+//! let name = Attrs::new(attrs).find(2)?.unwrap().get_str()?;
+//! assert_eq!((genl.cmd, name), (3, "nlctrl"));
+//! # Ok::<(), nlwire::Error>(())
+//! ```
+//!
+//! Modules, one job each: [`buf`] (the buffer), [`attr_put`] (writing attributes and
+//! headers), [`attr`] (reading attributes), [`index`] (one-pass attribute index),
+//! [`policy`] (policy tables and validation), [`msg`] (datagram framing, errors, ext-ack),
+//! [`header`] (wire headers), [`consts`], [`limits`], [`error`].
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+// `Error` carries its attribute path inline so that failing decodes stay allocation-free;
+// the size is the price of that and only the error path pays it.
+#![allow(clippy::result_large_err)]
+
+pub mod attr;
+pub mod attr_put;
+pub mod buf;
+pub mod consts;
+pub mod error;
+pub mod header;
+pub mod index;
+pub mod limits;
+pub mod msg;
+pub mod policy;
+
+pub use attr::{Attr, Attrs};
+pub use attr_put::{MsgStart, Nest};
+pub use buf::MsgBuf;
+pub use error::{AttrPath, Error, Result, Seg, StringFault};
+pub use header::{GenlMsgHdr, NlAttrHdr, NlMsgErr, NlMsgHdr, OvsHeader};
+pub use index::AttrIndex;
+pub use limits::Limits;
+pub use msg::{DoneMsg, ErrorMsg, ExtAck, Messages, Msg, MsgKind, path_at_offset};
+pub use policy::{AttrKind, AttrPolicy, Policy, ValueRange};
+
+/// zerocopy, re-exported so derived code and users name the same version.
+pub use zerocopy;

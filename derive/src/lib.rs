@@ -1,0 +1,1 @@
+//! Derive macros for `nlwire`. Use them through `nlwire` (feature `derive`), not directly.

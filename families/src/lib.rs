@@ -1,0 +1,2 @@
+//! Typed netlink families generated from `schemas/specs`.
+#![forbid(unsafe_code)]
