@@ -361,10 +361,10 @@ struct Walk<'f> {
 
 impl Walk<'_> {
     fn enter(&self, depth: usize) -> Result<()> {
-        if depth > self.limits.max_depth {
+        if depth > self.limits.depth() {
             Err(Error::TooDeep {
                 path: AttrPath::root(),
-                limit: self.limits.max_depth,
+                limit: self.limits.depth(),
             })
         } else {
             Ok(())

@@ -1,0 +1,19 @@
+//! Fuzz target bodies. Each `pub fn name(data: &[u8])` panics only on a real bug; it is
+//! called by the libFuzzer binaries in `fuzz/libfuzzer` and, on stable Rust, by
+//! `tests/corpus.rs` over the checked-in seed corpus plus generated inputs.
+#![forbid(unsafe_code)]
+
+mod buffer_model;
+mod policy_check;
+
+pub use buffer_model::buffer_model;
+pub use policy_check::{TOP as POLICY_CHECK_POLICY, policy_check};
+
+/// A target: its name (the corpus folder under `fuzz/corpus/`) and its body.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target, for the corpus runner.
+pub const TARGETS: &[Target] = &[
+    ("buffer_model", buffer_model),
+    ("policy_check", policy_check),
+];

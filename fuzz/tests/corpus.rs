@@ -1,0 +1,91 @@
+//! Runs every fuzz target over its seed corpus (fuzz/corpus/<target>/*) and a few thousand
+//! generated inputs, so CI exercises the targets on stable Rust without a fuzzer.
+
+use std::path::Path;
+
+/// Deterministic xorshift64* generator: the same inputs on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn bytes(&mut self, max: usize) -> Vec<u8> {
+        let n = (self.next() as usize) % (max + 1);
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
+
+fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target);
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let p = e.unwrap().path();
+        out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+    }
+    out.sort();
+    out
+}
+
+/// Mutations of a seed: bit flips, truncations and splices keep inputs near valid ones.
+fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
+    let mut v = seed.to_vec();
+    match rng.next() % 4 {
+        0 if !v.is_empty() => {
+            let i = rng.next() as usize % v.len();
+            v[i] ^= 1 << (rng.next() % 8);
+        }
+        1 if !v.is_empty() => v.truncate(rng.next() as usize % v.len()),
+        2 if !v.is_empty() => {
+            let i = rng.next() as usize % v.len();
+            v[i] = rng.next() as u8;
+        }
+        _ => v.extend(rng.bytes(16)),
+    }
+    v
+}
+
+#[test]
+fn every_target_survives_its_corpus_and_generated_inputs() {
+    for (name, target) in nlwire_fuzz::TARGETS {
+        let seeds = seeds(name);
+        assert!(!seeds.is_empty(), "fuzz/corpus/{name} has no seeds");
+        for (path, data) in &seeds {
+            let r = std::panic::catch_unwind(|| target(data));
+            assert!(r.is_ok(), "target {name} panicked on seed {path}");
+        }
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ name.len() as u64);
+        for i in 0..3000 {
+            let input = if i % 2 == 0 {
+                rng.bytes(512)
+            } else {
+                let s = &seeds[rng.next() as usize % seeds.len()].1;
+                mutate(&mut rng, s)
+            };
+            let r = std::panic::catch_unwind(|| target(&input));
+            assert!(
+                r.is_ok(),
+                "target {name} panicked on generated input #{i}: {input:02x?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn policy_seeds_cover_valid_and_each_kind_of_invalid() {
+    for (path, data) in seeds("policy_check") {
+        let limits = nlwire::Limits {
+            max_depth: 1 + (data[0] as usize % 6),
+            ..nlwire::Limits::DEFAULT
+        };
+        let r = nlwire_fuzz::POLICY_CHECK_POLICY.validate_with(&data[1..], &limits, None);
+        let want_ok = path.contains("valid_");
+        assert_eq!(r.is_ok(), want_ok, "{path}: {r:?}");
+        nlwire_fuzz::policy_check(&data);
+    }
+}
