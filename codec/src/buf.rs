@@ -47,6 +47,8 @@ pub struct MsgBuf<'s> {
     storage: Storage<'s>,
     head: usize,
     len: usize,
+    /// Headroom the user asked for; `clear` restores it and compaction keeps it.
+    reserved: usize,
 }
 
 impl MsgBuf<'static> {
@@ -62,6 +64,7 @@ impl MsgBuf<'static> {
             storage: Storage::Heap(Vec::new()),
             head: 0,
             len: 0,
+            reserved: 0,
         }
     }
 
@@ -76,6 +79,7 @@ impl MsgBuf<'static> {
             storage: Storage::Heap(vec![0; capacity]),
             head: 0,
             len: 0,
+            reserved: 0,
         }
     }
 
@@ -90,6 +94,7 @@ impl MsgBuf<'static> {
             storage: Storage::Heap(vec![0; capacity + headroom]),
             head: headroom,
             len: 0,
+            reserved: headroom,
         }
     }
 }
@@ -116,6 +121,7 @@ impl<'s> MsgBuf<'s> {
             storage: Storage::Stub(stub),
             head: 0,
             len: 0,
+            reserved: 0,
         }
     }
 
@@ -187,16 +193,22 @@ impl<'s> MsgBuf<'s> {
     /// assert_eq!(b.headroom(), 16);
     /// ```
     pub fn reserve_headroom(&mut self, n: usize) {
+        self.reserved = n;
         if self.head >= n {
             return;
         }
-        if self.tailroom() >= n - self.head {
-            let (h, l) = (self.head, self.len);
-            self.storage.bytes_mut().copy_within(h..h + l, n);
-            self.head = n;
+        if self.capacity() - self.len >= n {
+            self.move_data(n);
         } else {
             self.regrow(n, self.tailroom(), false);
         }
+    }
+
+    /// Moves the data so that it starts at `new_head` (which must leave room for it).
+    fn move_data(&mut self, new_head: usize) {
+        let (h, l) = (self.head, self.len);
+        self.storage.bytes_mut().copy_within(h..h + l, new_head);
+        self.head = new_head;
     }
 
     /// Makes the tailroom at least `n` bytes.
@@ -207,8 +219,14 @@ impl<'s> MsgBuf<'s> {
     /// assert!(b.tailroom() >= 100);
     /// ```
     pub fn reserve_tailroom(&mut self, n: usize) {
-        if self.tailroom() < n {
-            self.regrow(self.head, n, false);
+        if self.tailroom() >= n {
+            return;
+        }
+        let keep = self.head.min(self.reserved);
+        if self.capacity() - self.len >= n + keep && self.head > keep {
+            self.move_data(keep);
+        } else {
+            self.regrow(keep, n, false);
         }
     }
 
@@ -269,7 +287,12 @@ impl<'s> MsgBuf<'s> {
     /// Prepends `n` bytes into the headroom and returns them without clearing them.
     pub fn push_slot(&mut self, n: usize) -> &mut [u8] {
         if self.head < n {
-            self.regrow(n, self.tailroom(), true);
+            let free = self.capacity() - self.len;
+            if free >= 2 * n {
+                self.move_data(n + (free - n) / 2);
+            } else {
+                self.regrow(n, self.tailroom(), true);
+            }
         }
         self.head -= n;
         self.len += n;
@@ -323,10 +346,20 @@ impl<'s> MsgBuf<'s> {
         self.len = self.len.min(n);
     }
 
-    /// Empties the buffer and gives all storage back as tailroom (headroom is discarded,
-    /// as in `ofpbuf_clear`). The allocation is kept for reuse.
+    /// Empties the buffer, keeping its storage for reuse and restoring the headroom last
+    /// asked for with [`reserve_headroom`](Self::reserve_headroom) or
+    /// [`with_headroom`](MsgBuf::with_headroom) (so a buffer reused message after message
+    /// never moves its body to make room for headers).
+    ///
+    /// ```
+    /// let mut b = nlwire::MsgBuf::with_headroom(64, 16);
+    /// b.put(b"body");
+    /// b.push(b"hdr");
+    /// b.clear();
+    /// assert_eq!((b.len(), b.headroom()), (0, 16));
+    /// ```
     pub fn clear(&mut self) {
-        self.head = 0;
+        self.head = self.reserved.min(self.capacity());
         self.len = 0;
     }
 
@@ -373,7 +406,7 @@ mod tests {
         assert_eq!(b.len(), 4);
         b.clear();
         assert!(b.is_empty());
-        assert_eq!(b.headroom(), 0);
+        assert_eq!(b.headroom(), 4);
     }
 
     #[test]
@@ -445,5 +478,44 @@ mod tests {
         b.put(b"abc");
         assert_eq!(b.at(usize::MAX, 2), None);
         assert_eq!(b.at(3, 0), Some(&b""[..]));
+    }
+}
+
+#[cfg(test)]
+mod reuse_tests {
+    use super::*;
+
+    #[test]
+    fn regression_fuzz_oom_push_after_clear_doubled_capacity() {
+        let mut b = MsgBuf::new();
+        b.push(&[1; 100]);
+        let cap = b.capacity();
+        for _ in 0..100 {
+            b.clear();
+            b.push(&[2; 100]);
+        }
+        assert_eq!(b.capacity(), cap);
+    }
+
+    #[test]
+    fn regression_pull_then_put_queue_grew_without_bound() {
+        let mut b = MsgBuf::new();
+        for i in 0..10_000u32 {
+            b.put(&i.to_ne_bytes());
+            if b.len() > 64 {
+                b.pull(32);
+            }
+        }
+        assert!(b.capacity() <= 512, "capacity grew to {}", b.capacity());
+    }
+
+    #[test]
+    fn clear_restores_reserved_headroom() {
+        let mut b = MsgBuf::new();
+        b.reserve_headroom(16);
+        b.put(&[0; 40]);
+        b.push(&[0; 16]);
+        b.clear();
+        assert_eq!(b.headroom(), 16);
     }
 }

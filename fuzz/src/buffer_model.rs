@@ -32,6 +32,7 @@ fn attr_bytes(ty: u16, payload: &[u8]) -> Vec<u8> {
 
 fn run(buf: &mut MsgBuf<'_>, ops: &[Op]) {
     let mut model: Vec<u8> = Vec::new();
+    let mut peak = buf.capacity();
     for op in ops {
         match op {
             Op::ReserveHeadroom(n) => {
@@ -80,7 +81,7 @@ fn run(buf: &mut MsgBuf<'_>, ops: &[Op]) {
             Op::Clear => {
                 buf.clear();
                 model.clear();
-                assert_eq!(buf.headroom(), 0);
+                assert!(buf.headroom() <= buf.capacity());
             }
             Op::PutAttr(ty, p) => {
                 buf.put_attr(*ty, p).expect("payloads here are small");
@@ -104,6 +105,12 @@ fn run(buf: &mut MsgBuf<'_>, ops: &[Op]) {
         assert_eq!(buf.as_slice(), &model[..]);
         assert_eq!(buf.len(), model.len());
         assert_eq!(buf.headroom() + buf.len() + buf.tailroom(), buf.capacity());
+        peak = peak.max(buf.len() + 1024);
+        assert!(
+            buf.capacity() <= 4 * peak + 512,
+            "capacity {} for peak {peak}",
+            buf.capacity()
+        );
     }
 }
 
