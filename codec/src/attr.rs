@@ -9,7 +9,7 @@ use core::ffi::CStr;
 use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
 
 use crate::consts::{NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK, align};
-use crate::error::{AttrPath, Error, Result, Seg, StringFault};
+use crate::error::{AttrPath, Error, Result, StringFault};
 
 /// One attribute: its type (flags masked off), its flag bits and a view of its payload.
 ///
@@ -80,7 +80,7 @@ impl<'a> Attr<'a> {
     }
 
     fn path(&self) -> AttrPath {
-        AttrPath::root().child(Seg::Type(self.ty()))
+        AttrPath::root().child(self.ty())
     }
 
     fn len_error(&self, min: usize, max: usize) -> Error {
@@ -436,7 +436,7 @@ mod tests {
         assert_eq!(
             Attr::new(1, b"").get_str().unwrap_err(),
             Error::BadString {
-                path: AttrPath::root().child(Seg::Type(1)),
+                path: AttrPath::root().child(1),
                 reason: StringFault::NoNul
             }
         );

@@ -169,7 +169,7 @@ impl MsgBuf<'_> {
     pub fn put_attr_str(&mut self, ty: u16, s: &str) -> Result<()> {
         if s.as_bytes().contains(&0) {
             return Err(Error::BadString {
-                path: crate::error::AttrPath::root().child(crate::error::Seg::Type(ty)),
+                path: crate::error::AttrPath::root().child(ty),
                 reason: crate::error::StringFault::InteriorNul,
             });
         }

@@ -1,86 +1,104 @@
 //! The crate's one error type, and the attribute path it carries.
 //!
 //! Nothing here allocates: an [`AttrPath`] keeps its segments inline, so decoding
-//! stays allocation-free even when it fails.
+//! stays allocation-free even when it fails, and the error stays small.
 
 use core::fmt;
+
+use crate::policy::Policy;
 
 /// Most segments an [`AttrPath`] keeps; deeper paths keep the innermost ones.
 pub const PATH_SEGMENTS: usize = 8;
 
-/// One step of an [`AttrPath`]: an attribute named by a policy, or a bare type number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Seg {
-    /// An attribute whose name is known from a policy table.
-    Name(&'static str),
-    /// An attribute known only by its (masked) type number.
-    Type(u16),
+/// Where in a message an error happened: the attribute types from the outermost in,
+/// plus the policy they belong to, which names them when printed (e.g. `flow.key.ipv4`).
+/// Without a policy the types print as numbers (`#1.#7`). It stays small and `Copy`, so
+/// errors carry it without allocating.
+///
+/// ```
+/// use nlwire::{AttrKind, AttrPath, AttrPolicy, Policy};
+/// static KEY: Policy = Policy::new("key", &[AttrPolicy::new("ipv4", 7, AttrKind::Binary)]);
+/// static FLOW: Policy = Policy::new("flow", &[AttrPolicy::new("key", 1, AttrKind::Nested).nested(&KEY)]);
+/// let p = AttrPath::root().child(1).child(7);
+/// assert_eq!(p.to_string(), "#1.#7");
+/// assert_eq!(p.with_policy(&FLOW).to_string(), "key.ipv4");
+/// ```
+#[derive(Clone, Copy)]
+pub struct AttrPath {
+    types: [u16; PATH_SEGMENTS],
+    len: u8,
+    dropped: bool,
+    policy: Option<&'static Policy>,
 }
 
-impl fmt::Display for Seg {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Seg::Name(n) => f.write_str(n),
-            Seg::Type(t) => write!(f, "#{t}"),
-        }
+/// Paths are equal when they hold the same attribute types; the naming policy is
+/// presentation only.
+impl PartialEq for AttrPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.types() == other.types() && self.dropped == other.dropped
     }
 }
 
-/// Where in a message an error happened, outermost attribute first, e.g. `flow.key.ipv4`.
-///
-/// ```
-/// use nlwire::{AttrPath, Seg};
-/// let p = AttrPath::root().child(Seg::Name("flow")).child(Seg::Name("key")).child(Seg::Type(7));
-/// assert_eq!(p.to_string(), "flow.key.#7");
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct AttrPath {
-    segs: [Seg; PATH_SEGMENTS],
-    len: u8,
-    dropped: bool,
-}
+impl Eq for AttrPath {}
 
 impl AttrPath {
     /// The empty path (the message's top-level attributes).
     pub const fn root() -> Self {
         AttrPath {
-            segs: [Seg::Type(0); PATH_SEGMENTS],
+            types: [0; PATH_SEGMENTS],
             len: 0,
             dropped: false,
+            policy: None,
         }
     }
 
-    /// This path with `seg` appended; past [`PATH_SEGMENTS`] the outermost segment is dropped.
+    /// This path with attribute type `ty` appended; past [`PATH_SEGMENTS`] the outermost
+    /// segment is dropped.
     #[must_use]
-    pub fn child(mut self, seg: Seg) -> Self {
+    pub fn child(mut self, ty: u16) -> Self {
         if (self.len as usize) < PATH_SEGMENTS {
-            self.segs[self.len as usize] = seg;
+            self.types[self.len as usize] = ty;
             self.len += 1;
         } else {
-            self.segs.copy_within(1.., 0);
-            self.segs[PATH_SEGMENTS - 1] = seg;
+            self.types.copy_within(1.., 0);
+            self.types[PATH_SEGMENTS - 1] = ty;
             self.dropped = true;
         }
         self
     }
 
-    /// This path with `seg` put in front (used while an error travels outwards).
+    /// This path with attribute type `ty` put in front (as an error travels outwards).
+    /// Past [`PATH_SEGMENTS`] the new outer segment is dropped instead.
     #[must_use]
-    pub fn parent(mut self, seg: Seg) -> Self {
+    pub fn parent(mut self, ty: u16) -> Self {
         if (self.len as usize) < PATH_SEGMENTS {
-            self.segs.copy_within(0..self.len as usize, 1);
+            self.types.copy_within(0..self.len as usize, 1);
+            self.types[0] = ty;
             self.len += 1;
         } else {
             self.dropped = true;
-            return self;
         }
-        self.segs[0] = seg;
         self
     }
 
-    /// The segments, outermost first.
-    pub fn segments(&self) -> &[Seg] {
-        &self.segs[..self.len as usize]
+    /// The same path, named from `policy` (the policy of its outermost set), unless it
+    /// already has one.
+    #[must_use]
+    pub fn with_policy(mut self, policy: &'static Policy) -> Self {
+        if self.policy.is_none() && !self.dropped {
+            self.policy = Some(policy);
+        }
+        self
+    }
+
+    /// The attribute types, outermost first.
+    pub fn types(&self) -> &[u16] {
+        &self.types[..self.len as usize]
+    }
+
+    /// The policy naming the path, if known.
+    pub fn policy(&self) -> Option<&'static Policy> {
+        self.policy
     }
 
     /// True for the top level.
@@ -101,13 +119,30 @@ impl fmt::Display for AttrPath {
             return f.write_str("<top>");
         }
         if self.dropped {
-            f.write_str("….")?;
+            f.write_str("…")?;
         }
-        for (i, s) in self.segments().iter().enumerate() {
-            if i > 0 {
+        let mut policy = self.policy;
+        let mut index_next = false;
+        for (i, ty) in self.types().iter().enumerate() {
+            if index_next {
+                write!(f, "[{ty}]")?;
+                index_next = false;
+                continue;
+            }
+            if i > 0 || self.dropped {
                 f.write_str(".")?;
             }
-            write!(f, "{s}")?;
+            match policy.and_then(|p| p.get(*ty)) {
+                Some(e) => {
+                    f.write_str(e.name)?;
+                    index_next = e.kind == crate::policy::AttrKind::NestedArray;
+                    policy = e.nested;
+                }
+                None => {
+                    write!(f, "#{ty}")?;
+                    policy = None;
+                }
+            }
         }
         Ok(())
     }
@@ -124,6 +159,7 @@ impl fmt::Debug for AttrPath {
 ///
 /// ```
 /// use nlwire::{Attrs, Error};
+/// assert!(core::mem::size_of::<Error>() <= 96);
 /// // nla_len = 2 is shorter than the attribute header itself.
 /// let bytes = [2u8, 0, 1, 0];
 /// let err = Attrs::new(&bytes).next().unwrap().unwrap_err();
@@ -396,11 +432,27 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 impl Error {
-    /// The same error with `seg` put in front of its attribute path.
+    /// The same error with attribute type `ty` put in front of its path.
     #[must_use]
-    pub fn within(self, seg: Seg) -> Self {
-        let mut e = self;
-        match &mut e {
+    pub fn within(mut self, ty: u16) -> Self {
+        if let Some(p) = self.path_mut() {
+            *p = p.parent(ty);
+        }
+        self
+    }
+
+    /// The same error with its path named from `policy` (the outermost set's policy).
+    #[must_use]
+    pub fn named_by(mut self, policy: &'static Policy) -> Self {
+        if let Some(p) = self.path_mut() {
+            *p = p.with_policy(policy);
+        }
+        self
+    }
+
+    /// The attribute path the error carries, if it has one.
+    pub fn path(&self) -> Option<&AttrPath> {
+        match self {
             Error::BadAttrLen { path, .. }
             | Error::TrailingBytes { path, .. }
             | Error::BadLength { path, .. }
@@ -410,10 +462,25 @@ impl Error {
             | Error::Missing { path, .. }
             | Error::Duplicate { path }
             | Error::NotExactlyOne { path, .. }
-            | Error::TooDeep { path, .. } => *path = path.parent(seg),
-            _ => {}
+            | Error::TooDeep { path, .. } => Some(path),
+            _ => None,
         }
-        e
+    }
+
+    fn path_mut(&mut self) -> Option<&mut AttrPath> {
+        match self {
+            Error::BadAttrLen { path, .. }
+            | Error::TrailingBytes { path, .. }
+            | Error::BadLength { path, .. }
+            | Error::BadString { path, .. }
+            | Error::OutOfRange { path, .. }
+            | Error::BadFlags { path, .. }
+            | Error::Missing { path, .. }
+            | Error::Duplicate { path }
+            | Error::NotExactlyOne { path, .. }
+            | Error::TooDeep { path, .. } => Some(path),
+            _ => None,
+        }
     }
 }
 

@@ -28,9 +28,6 @@
 //! [`header`] (wire headers), [`consts`], [`limits`], [`error`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-// `Error` carries its attribute path inline so that failing decodes stay allocation-free;
-// the size is the price of that and only the error path pays it.
-#![allow(clippy::result_large_err)]
 
 pub mod attr;
 pub mod attr_put;
@@ -46,7 +43,7 @@ pub mod policy;
 pub use attr::{Attr, Attrs};
 pub use attr_put::{MsgStart, Nest};
 pub use buf::MsgBuf;
-pub use error::{AttrPath, Error, Result, Seg, StringFault};
+pub use error::{AttrPath, Error, Result, StringFault};
 pub use header::{GenlMsgHdr, NlAttrHdr, NlMsgErr, NlMsgHdr, OvsHeader};
 pub use index::AttrIndex;
 pub use limits::Limits;

@@ -6,7 +6,7 @@ use crate::consts::{
     NLMSG_NOOP, NLMSG_OVERRUN, NLMSGERR_ATTR_COOKIE, NLMSGERR_ATTR_MISS_NEST,
     NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY, align,
 };
-use crate::error::{AttrPath, Error, Result, Seg};
+use crate::error::{AttrPath, Error, Result};
 use crate::header::{GenlMsgHdr, NlMsgErr, NlMsgHdr, view_prefix};
 use crate::policy::Policy;
 use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
@@ -289,25 +289,27 @@ pub fn path_at_offset(
     request: &[u8],
     attrs_at: usize,
     target: usize,
-    policy: Option<&Policy>,
+    policy: Option<&'static Policy>,
 ) -> Option<AttrPath> {
     let mut region = request.get(attrs_at..)?;
     let mut base = attrs_at;
     let mut policy = policy;
-    let mut path = AttrPath::root();
+    let mut path = match policy {
+        Some(p) => AttrPath::root().with_policy(p),
+        None => AttrPath::root(),
+    };
     'outer: loop {
         let mut it = Attrs::new(region);
         loop {
             let at = base + it.offset();
             let a = it.next()?.ok()?;
             let entry = policy.and_then(|p| p.get(a.ty()));
-            let seg = entry.map_or(Seg::Type(a.ty()), |e| Seg::Name(e.name));
             let payload_at = at + crate::consts::NLA_HDRLEN;
             if at == target {
-                return Some(path.child(seg));
+                return Some(path.child(a.ty()));
             }
             if target >= payload_at && target < payload_at + a.len() {
-                path = path.child(seg);
+                path = path.child(a.ty());
                 policy = entry.and_then(|e| e.nested);
                 region = a.payload();
                 base = payload_at;

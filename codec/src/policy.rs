@@ -9,7 +9,7 @@
 //! reported by name.
 
 use crate::attr::{Attr, Attrs};
-use crate::error::{AttrPath, Error, Result, Seg, StringFault};
+use crate::error::{AttrPath, Error, Result, StringFault};
 use crate::limits::Limits;
 
 /// The wire kind of an attribute. Numbered as the kernel's `NL_ATTR_TYPE_*` where one
@@ -286,7 +286,7 @@ impl AttrPolicy {
                         Some(p) => p.walk(item.payload(), depth + 2, cx),
                         None => cx.structure(item.payload(), depth + 2),
                     };
-                    res.map_err(|e| e.within(Seg::Type(item.ty())))?;
+                    res.map_err(|e| e.within(item.ty()))?;
                 }
             }
             _ => {}
@@ -435,8 +435,9 @@ impl Policy {
         self.attrs.last().map_or(0, |a| a.ty)
     }
 
-    /// Validates the attributes in `bytes` under [`Limits::DEFAULT`].
-    pub fn validate(&self, bytes: &[u8]) -> Result<()> {
+    /// Validates the attributes in `bytes` under [`Limits::DEFAULT`]. Errors name the
+    /// failing attribute from this policy.
+    pub fn validate(&'static self, bytes: &[u8]) -> Result<()> {
         self.validate_with(bytes, &Limits::DEFAULT, None)
     }
 
@@ -454,7 +455,7 @@ impl Policy {
     /// assert_eq!(seen, [9]);
     /// ```
     pub fn validate_with(
-        &self,
+        &'static self,
         bytes: &[u8],
         limits: &Limits,
         unknown: Option<UnknownSink<'_>>,
@@ -470,7 +471,7 @@ impl Policy {
             attrs: 0,
             unknown,
         };
-        self.walk(bytes, 1, &mut cx)
+        self.walk(bytes, 1, &mut cx).map_err(|e| e.named_by(self))
     }
 
     fn walk(&self, bytes: &[u8], depth: usize, cx: &mut Walk<'_>) -> Result<()> {
@@ -483,7 +484,7 @@ impl Policy {
             total += 1;
             let Some(i) = self.attrs.binary_search_by_key(&a.ty(), |p| p.ty).ok() else {
                 if let Some(f) = cx.unknown.as_mut() {
-                    f(AttrPath::root().child(Seg::Type(a.ty())), a);
+                    f(AttrPath::root().child(a.ty()), a);
                 }
                 continue;
             };
@@ -494,12 +495,11 @@ impl Policy {
             let bit = if i < 128 { 1u128 << i } else { 0 };
             if seen & bit != 0 && p.reject_duplicate && !p.multi {
                 return Err(Error::Duplicate {
-                    path: AttrPath::root().child(Seg::Name(p.name)),
+                    path: AttrPath::root().child(p.ty),
                 });
             }
             seen |= bit;
-            p.check(&a, depth, cx)
-                .map_err(|e| e.within(Seg::Name(p.name)))?;
+            p.check(&a, depth, cx).map_err(|e| e.within(p.ty))?;
         }
         if self.exactly_one && total != 1 {
             return Err(Error::NotExactlyOne {
@@ -718,5 +718,33 @@ mod tests {
             Err(Error::TooManyAttrs { limit: 99 })
         );
         assert!(IPV4.validate(b.as_slice()).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+    use crate::MsgBuf;
+
+    static ITEM: Policy = Policy::new(
+        "item",
+        &[AttrPolicy::new("id", 1, AttrKind::U32).required()],
+    );
+    static TOP: Policy = Policy::new(
+        "top",
+        &[AttrPolicy::new("list", 2, AttrKind::NestedArray).nested(&ITEM)],
+    );
+
+    #[test]
+    fn nested_array_items_print_as_indexes() {
+        let mut b = MsgBuf::new();
+        let list = b.start_nested(2);
+        let item = b.start_nested(3);
+        b.put_attr_u16(1, 7).unwrap();
+        b.end_nested(item).unwrap();
+        b.end_nested(list).unwrap();
+        let e = TOP.validate(b.as_slice()).unwrap_err();
+        assert_eq!(e.to_string(), "list[3].id: length 2, expected 4");
+        assert_eq!(e.path().unwrap().types(), &[2, 3, 1]);
     }
 }
