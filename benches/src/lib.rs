@@ -1,0 +1,5 @@
+//! Shared code of the nlwire benchmarks: workload data, and for every workload one
+//! decoder/encoder per peer (nlwire, netlink-bindings, neli, rust-netlink, C libmnl),
+//! all producing the same plain records so that results can be checked for equality.
+
+pub mod ovs;

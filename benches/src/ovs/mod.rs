@@ -1,0 +1,6 @@
+//! The OVS flow workloads: model, generator, and one module per peer.
+
+pub mod flowgen;
+pub mod model;
+pub mod wire_mnl;
+pub mod wire_nlwire;
