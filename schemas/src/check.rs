@@ -152,10 +152,9 @@ fn selectors(cx: &mut Ctx, f: &Family) {
         for a in &s.attrs {
             let Some(sel) = &a.selector else { continue };
             if !in_scope(f, &parents, i, sel) {
-                let kind = ErrorKind::UnknownAttr {
-                    key: "selector",
+                let kind = ErrorKind::UnknownSelector {
                     name: sel.clone(),
-                    set: format!("{} or any set that nests it", s.name),
+                    set: s.name.clone(),
                 };
                 let context = format!("attribute-set \"{}\" attribute \"{}\"", s.name, a.name);
                 cx.err(at(a.pos), &context, kind);

@@ -6,7 +6,7 @@ use std::fmt;
 ///
 /// ```
 /// let f = nlwire_schema::load_str("name: x\ndoc: x\nattribute-sets: []\noperations:\n  list:\n    - {name: a, doc: x}\n", "x.yaml").unwrap();
-/// assert_eq!(f.op("a").unwrap().pos, nlwire_schema::Pos { line: 6, column: 8 });
+/// assert_eq!(f.op("a").unwrap().pos, nlwire_schema::Pos { line: 6, column: 14 });
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
@@ -113,6 +113,13 @@ pub enum ErrorKind {
         /// The missing attribute.
         name: String,
         /// The set searched.
+        set: String,
+    },
+    /// A sub-message selector that is neither in the attribute's set nor in a set that nests it.
+    UnknownSelector {
+        /// The selector attribute.
+        name: String,
+        /// The set of the sub-message attribute.
         set: String,
     },
     /// A subset attribute that its superset does not have.
@@ -228,6 +235,10 @@ impl fmt::Display for ErrorKind {
             Self::UnknownAttr { key, name, set } => write!(
                 f,
                 "{key}: attribute \"{name}\" is not in attribute-set \"{set}\""
+            ),
+            Self::UnknownSelector { name, set } => write!(
+                f,
+                "selector \"{name}\" is neither in attribute-set \"{set}\" nor in a set that nests it"
             ),
             Self::NotInSuperset { name, superset } => write!(
                 f,

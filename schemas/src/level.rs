@@ -55,10 +55,6 @@ fn at<T>(v: &Option<Sp<T>>) -> Option<Here> {
     v.as_ref().map(here)
 }
 
-fn flag_at<T>(present: bool, anchor: &Sp<T>) -> Option<Here> {
-    present.then(|| here(anchor))
-}
-
 const LOWER: &str = "^[0-9a-z-]+$";
 const CAPS: &str = "^[0-9a-zA-Z-]+$";
 
@@ -91,14 +87,14 @@ pub(crate) fn check(cx: &mut Ctx, raw: &RawFamily) {
     gate(cx, at(&raw.kernel_policy), "kernel-policy", L | R, "");
     gate(cx, at(&raw.kernel_family), "kernel-family", G | C | L, "");
     let c_keys = [
-        ("c-family-name", raw.c_family_name.is_some()),
-        ("c-version-name", raw.c_version_name.is_some()),
-        ("max-by-define", raw.max_by_define.is_some()),
-        ("cmd-max-name", raw.cmd_max_name.is_some()),
-        ("cmd-cnt-name", raw.cmd_cnt_name.is_some()),
+        ("c-family-name", at(&raw.c_family_name)),
+        ("c-version-name", at(&raw.c_version_name)),
+        ("max-by-define", at(&raw.max_by_define)),
+        ("cmd-max-name", at(&raw.cmd_max_name)),
+        ("cmd-cnt-name", at(&raw.cmd_cnt_name)),
     ];
     for (key, present) in c_keys {
-        gate(cx, flag_at(present, &raw.name), key, C | L | R, "");
+        gate(cx, present, key, C | L | R, "");
     }
     if let Some(first) = raw.sub_messages.first() {
         gate(cx, Some(here(first)), "sub-messages", R, "");
@@ -111,12 +107,12 @@ pub(crate) fn check(cx: &mut Ctx, raw: &RawFamily) {
         let context = format!("attribute-set \"{}\"", s.name.value);
         name(cx, &s.name, G | L | R, false, &context);
         let c_keys = [
-            ("attr-cnt-name", s.attr_cnt_name.is_some()),
-            ("attr-max-name", s.attr_max_name.is_some()),
-            ("header", s.header.is_some()),
+            ("attr-cnt-name", at(&s.attr_cnt_name)),
+            ("attr-max-name", at(&s.attr_max_name)),
+            ("header", at(&s.header)),
         ];
         for (key, present) in c_keys {
-            gate(cx, flag_at(present, &s.name), key, C | L | R, &context);
+            gate(cx, present, key, C | L | R, &context);
         }
         for a in &s.attributes {
             let acx = format!("{context} attribute \"{}\"", a.value.name.value);
@@ -152,7 +148,7 @@ pub(crate) fn check(cx: &mut Ctx, raw: &RawFamily) {
             name(cx, &g.name, G, false, &context);
             gate(
                 cx,
-                flag_at(g.c_define_name.is_some(), &g.name),
+                at(&g.c_define_name),
                 "c-define-name",
                 C | L | R,
                 &context,
@@ -173,34 +169,10 @@ fn definition(cx: &mut Ctx, d: &RawDefinition) {
     if d.ty.value == "struct" {
         gate(cx, Some(here(&d.ty)), "type: struct", L | R, &context);
     }
-    gate(
-        cx,
-        flag_at(d.enum_name.is_some(), &d.name),
-        "enum-name",
-        C | L | R,
-        &context,
-    );
-    gate(
-        cx,
-        flag_at(d.name_prefix.is_some(), &d.name),
-        "name-prefix",
-        C | L | R,
-        &context,
-    );
-    gate(
-        cx,
-        flag_at(d.enum_cnt_name.is_some(), &d.name),
-        "enum-cnt-name",
-        C | L,
-        &context,
-    );
-    gate(
-        cx,
-        flag_at(d.members.is_some(), &d.name),
-        "members",
-        L | R,
-        &context,
-    );
+    gate(cx, at(&d.enum_name), "enum-name", C | L | R, &context);
+    gate(cx, at(&d.name_prefix), "name-prefix", C | L | R, &context);
+    gate(cx, at(&d.enum_cnt_name), "enum-cnt-name", C | L, &context);
+    gate(cx, at(&d.members), "members", L | R, &context);
     for e in d.entries.iter().flatten() {
         if e.value.mapping {
             let ecx = format!("{context} entry \"{}\"", e.value.name);
@@ -208,7 +180,7 @@ fn definition(cx: &mut Ctx, d: &RawDefinition) {
             name(cx, &n, G | L | R, false, &ecx);
         }
     }
-    for m in d.members.iter().flatten() {
+    for m in d.members.iter().flat_map(|m| &m.value) {
         let m = &m.value;
         let mcx = format!("{context} member \"{}\"", m.name.value);
         name(cx, &m.name, L, false, &mcx);
@@ -216,13 +188,7 @@ fn definition(cx: &mut Ctx, d: &RawDefinition) {
         if m.ty.value == "pad" {
             gate(cx, Some(here(&m.ty)), "type: pad", R, &mcx);
         }
-        gate(
-            cx,
-            flag_at(m.enum_as_flags.is_some(), &m.name),
-            "enum-as-flags",
-            R,
-            &mcx,
-        );
+        gate(cx, at(&m.enum_as_flags), "enum-as-flags", R, &mcx);
     }
 }
 
@@ -235,16 +201,8 @@ fn attribute(cx: &mut Ctx, a: &RawAttr, context: &str) {
             _ => {}
         }
     }
-    gate(
-        cx,
-        flag_at(a.name_prefix.is_some(), &a.name),
-        "name-prefix",
-        C | L | R,
-        context,
-    );
+    gate(cx, at(&a.name_prefix), "name-prefix", C | L | R, context);
     gate(cx, at(&a.struct_), "struct", L | R, context);
-    gate(cx, at(&a.sub_message), "sub-message", R, context);
-    gate(cx, at(&a.selector), "selector", R, context);
     if let Some(c) = &a.checks
         && c.value.unterminated_ok.is_some()
     {
@@ -256,13 +214,7 @@ fn operation(cx: &mut Ctx, op: &RawOp) {
     let context = format!("op \"{}\"", op.name.value);
     name(cx, &op.name, G | L | R, false, &context);
     gate(cx, at(&op.fixed_header), "fixed-header", L | R, &context);
-    gate(
-        cx,
-        flag_at(op.config_cond.is_some(), &op.name),
-        "config-cond",
-        G | C | L,
-        &context,
-    );
+    gate(cx, at(&op.config_cond), "config-cond", G | C | L, &context);
     for f in &op.flags {
         if f.value == "uns-admin-perm" {
             gate(cx, Some(here(f)), "flags: uns-admin-perm", G | L, &context);

@@ -37,15 +37,15 @@ pub struct RawFamily {
     /// Kernel code generation extras.
     pub kernel_family: Option<Sp<RawKernelFamily>>,
     /// C define name for the family name.
-    pub c_family_name: Option<String>,
+    pub c_family_name: Option<Sp<String>>,
     /// C define name for the family version.
-    pub c_version_name: Option<String>,
+    pub c_version_name: Option<Sp<String>>,
     /// Render `*_MAX` as a define.
-    pub max_by_define: Option<bool>,
+    pub max_by_define: Option<Sp<bool>>,
     /// C name of the last op.
-    pub cmd_max_name: Option<String>,
+    pub cmd_max_name: Option<Sp<String>>,
     /// C name of the op count.
-    pub cmd_cnt_name: Option<String>,
+    pub cmd_cnt_name: Option<Sp<String>>,
     /// Constants, enums, flags and structs.
     #[serde(default)]
     pub definitions: Vec<Sp<RawDefinition>>,
@@ -96,13 +96,13 @@ pub struct RawDefinition {
     pub render_max: Option<bool>,
     /// C enum type name; `null` means anonymous.
     #[serde(default, deserialize_with = "present")]
-    pub enum_name: Option<Option<String>>,
+    pub enum_name: Option<Sp<Option<String>>>,
     /// C entry prefix.
-    pub name_prefix: Option<String>,
+    pub name_prefix: Option<Sp<String>>,
     /// C name of the render-max counter.
-    pub enum_cnt_name: Option<String>,
+    pub enum_cnt_name: Option<Sp<String>>,
     /// Struct members.
-    pub members: Option<Vec<Sp<RawMember>>>,
+    pub members: Option<Sp<Vec<Sp<RawMember>>>>,
 }
 
 /// An enum or flags entry: a bare name or a mapping.
@@ -175,7 +175,7 @@ pub struct RawMember {
     #[serde(rename = "enum")]
     pub enum_: Option<Sp<String>>,
     /// Decode the enum as bit positions.
-    pub enum_as_flags: Option<bool>,
+    pub enum_as_flags: Option<Sp<bool>>,
     /// Formatting hint.
     pub display_hint: Option<Sp<String>>,
     /// Nested struct definition.
@@ -193,17 +193,17 @@ pub struct RawAttrSet {
     pub name_prefix: Option<Sp<String>>,
     /// C enum type name; `null` means anonymous.
     #[serde(default, deserialize_with = "present")]
-    pub enum_name: Option<Option<String>>,
+    pub enum_name: Option<Sp<Option<String>>>,
     /// Documentation.
     pub doc: Option<String>,
     /// Superset name.
     pub subset_of: Option<Sp<String>>,
     /// C name of the attribute count.
-    pub attr_cnt_name: Option<String>,
+    pub attr_cnt_name: Option<Sp<String>>,
     /// C name of the last attribute.
-    pub attr_max_name: Option<String>,
+    pub attr_max_name: Option<Sp<String>>,
     /// C header that already defines the set.
-    pub header: Option<String>,
+    pub header: Option<Sp<String>>,
     /// Attributes.
     pub attributes: Vec<Sp<RawAttr>>,
 }
@@ -241,7 +241,7 @@ pub struct RawAttr {
     /// Formatting hint.
     pub display_hint: Option<Sp<String>>,
     /// C enum prefix of this attribute.
-    pub name_prefix: Option<String>,
+    pub name_prefix: Option<Sp<String>>,
     /// Struct definition of a binary payload.
     #[serde(rename = "struct")]
     pub struct_: Option<Sp<String>>,
@@ -303,12 +303,12 @@ pub struct RawOperations {
     pub name_prefix: Option<String>,
     /// C op enum type name.
     #[serde(default, deserialize_with = "present")]
-    pub enum_name: Option<Option<String>>,
+    pub enum_name: Option<Sp<Option<String>>>,
     /// C prefix of notifications.
     pub async_prefix: Option<String>,
     /// C enum type name of notifications.
     #[serde(default, deserialize_with = "present")]
-    pub async_enum: Option<Option<String>>,
+    pub async_enum: Option<Sp<Option<String>>>,
     /// Fixed header of every op.
     pub fixed_header: Option<Sp<String>>,
     /// The ops.
@@ -334,7 +334,7 @@ pub struct RawOp {
     #[serde(default)]
     pub dont_validate: Vec<Sp<String>>,
     /// Kernel config option gating the op.
-    pub config_cond: Option<String>,
+    pub config_cond: Option<Sp<String>>,
     /// Per-op fixed header.
     pub fixed_header: Option<Sp<String>>,
     /// `do` handler.
@@ -390,7 +390,7 @@ pub struct RawMcastGroup {
     /// Group name.
     pub name: Sp<String>,
     /// C define name.
-    pub c_define_name: Option<String>,
+    pub c_define_name: Option<Sp<String>>,
     /// Permission flags.
     #[serde(default)]
     pub flags: Vec<Sp<String>>,
@@ -437,7 +437,7 @@ impl<'de> Deserialize<'de> for IntOrStr {
     }
 }
 
-/// Tells an absent key (`None`) from an explicit `null` (`Some(None)`).
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
+/// Tells an absent key (`None`) from an explicit `null` (`Some` of a `None` inside).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Sp<Option<String>>>, D::Error> {
+    Sp::<Option<String>>::deserialize(d).map(Some)
 }

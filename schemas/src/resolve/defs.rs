@@ -1,7 +1,7 @@
 //! `definitions:` → consts, numbered enums and flags, laid-out structs.
 
 use super::limits::Consts;
-use super::{Ctx, Here, here};
+use super::{Ctx, Here, enum_name, here, val};
 use crate::error::ErrorKind;
 use crate::ir::{
     ConstValue, DefKind, Definition, EnumDef, EnumEntry, IntType, Member, MemberType, Scope,
@@ -93,8 +93,8 @@ fn reject_enum_keys(cx: &mut Ctx, d: &RawDefinition, ty: &str, context: &str) {
 }
 
 fn reject_struct_keys(cx: &mut Ctx, d: &RawDefinition, ty: &str, context: &str) {
-    if d.members.is_some() {
-        not_for(cx, here(&d.name), "members", ty, context);
+    if let Some(m) = &d.members {
+        not_for(cx, here(m), "members", ty, context);
     }
 }
 
@@ -158,13 +158,11 @@ fn enum_def(cx: &Ctx, d: &RawDefinition, flags: bool, entries: Vec<EnumEntry>) -
     EnumDef {
         flags,
         entries,
-        name_prefix: d
-            .name_prefix
-            .clone()
+        name_prefix: val(&d.name_prefix)
             .unwrap_or_else(|| format!("{}-{}-", cx.family, d.name.value)),
-        enum_name: d.enum_name.clone().flatten(),
+        enum_name: enum_name(&d.enum_name),
         render_max: d.render_max.unwrap_or(false),
-        enum_cnt_name: d.enum_cnt_name.clone(),
+        enum_cnt_name: val(&d.enum_cnt_name),
     }
 }
 
@@ -176,7 +174,7 @@ fn structure(cx: &mut Ctx, consts: &Consts, d: &RawDefinition, context: &str) ->
     let members = d
         .members
         .iter()
-        .flatten()
+        .flat_map(|m| &m.value)
         .map(|m| member(cx, consts, m, context))
         .collect();
     StructDef { members, size: 0 }
@@ -258,7 +256,7 @@ fn member(cx: &mut Ctx, consts: &Consts, m: &Sp<RawMember>, context: &str) -> Me
         byte_order: cx.byte_order(m.byte_order.as_ref(), &context),
         doc: m.doc.clone(),
         enum_,
-        enum_as_flags: m.enum_as_flags.unwrap_or(false),
+        enum_as_flags: val(&m.enum_as_flags).unwrap_or(false),
         display_hint: cx.display_hint(m.display_hint.as_ref(), &context),
         struct_,
         offset: 0,

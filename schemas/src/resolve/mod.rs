@@ -49,6 +49,16 @@ pub(crate) fn here<T>(s: &Sp<T>) -> Here {
     }
 }
 
+/// The value of an optional spanned key.
+pub(crate) fn val<T: Clone>(s: &Option<Sp<T>>) -> Option<T> {
+    s.as_ref().map(|s| s.value.clone())
+}
+
+/// A C enum name: absent and `null` both give `None`.
+pub(crate) fn enum_name(s: &Option<Sp<Option<String>>>) -> Option<String> {
+    s.as_ref().and_then(|s| s.value.clone())
+}
+
 /// Resolution state: the file name, the name tables, and the errors found so far.
 pub(crate) struct Ctx<'a> {
     pub(crate) file: &'a str,
@@ -330,7 +340,7 @@ fn mcast_groups(cx: &mut Ctx, raw: &RawFamily) -> Vec<McastGroup> {
         out.push(McastGroup {
             name: g.name.value.clone(),
             value: value.map(|v| v as u32),
-            c_define_name: g.c_define_name.clone(),
+            c_define_name: val(&g.c_define_name),
             flags: cx.perm_flags(&g.flags, &context),
             pos: here(&g.name).pos,
         });
@@ -410,11 +420,11 @@ pub(crate) fn resolve(raw: &RawFamily, file: &str) -> Result<Family, Vec<Diagnos
         version,
         kernel_policy,
         c_names: CNames {
-            family_name: raw.c_family_name.clone(),
-            version_name: raw.c_version_name.clone(),
-            max_by_define: raw.max_by_define.unwrap_or(false),
-            cmd_max_name: raw.cmd_max_name.clone(),
-            cmd_cnt_name: raw.cmd_cnt_name.clone(),
+            family_name: val(&raw.c_family_name),
+            version_name: val(&raw.c_version_name),
+            max_by_define: val(&raw.max_by_define).unwrap_or(false),
+            cmd_max_name: val(&raw.cmd_max_name),
+            cmd_cnt_name: val(&raw.cmd_cnt_name),
         },
         definitions,
         attr_sets,

@@ -1,6 +1,6 @@
 //! `operations:` → ops with message ids (unified or directional) and resolved references.
 
-use super::{Ctx, Here, here};
+use super::{Ctx, Here, enum_name, here, val};
 use crate::error::ErrorKind;
 use crate::ir::{AttrSet, DontValidate, EnumModel, Op, OpMode, OpMsg, Operations, SetId};
 use crate::raw::{RawMode, RawMsg, RawOp, RawOperations, Sp};
@@ -65,8 +65,8 @@ pub(super) fn resolve(cx: &mut Ctx, raw: &Sp<RawOperations>, sets: &[AttrSet]) -
             .clone()
             .unwrap_or_else(|| format!("{}-cmd-", cx.family)),
         async_prefix: o.async_prefix.clone(),
-        enum_name: o.enum_name.clone().flatten(),
-        async_enum: o.async_enum.clone().flatten(),
+        enum_name: enum_name(&o.enum_name),
+        async_enum: enum_name(&o.async_enum),
         fixed_header,
         list,
     }
@@ -263,7 +263,7 @@ fn operation(
             .and_then(|h| cx.def_ref(h, "fixed-header", context, &["struct"], "struct")),
         flags: cx.perm_flags(&r.flags, context),
         dont_validate: dont_validate(cx, &r.dont_validate, context),
-        config_cond: r.config_cond.clone(),
+        config_cond: val(&r.config_cond),
         do_,
         dump,
         notify,

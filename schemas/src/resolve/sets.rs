@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::limits::Consts;
-use super::{Ctx, Here, here};
+use super::{Ctx, Here, enum_name, here, val};
 use crate::error::{ErrorKind, Pos};
 use crate::ir::{
     Attr, AttrSet, AttrType, ByteOrder, Checks, IntType, SetId, SubMessage, SubMsgFormat,
@@ -143,10 +143,10 @@ fn attr_set(
         name: s.name.value.clone(),
         doc: s.doc.clone(),
         name_prefix,
-        enum_name: s.enum_name.clone().flatten(),
-        attr_cnt_name: s.attr_cnt_name.clone(),
-        attr_max_name: s.attr_max_name.clone(),
-        header: s.header.clone(),
+        enum_name: enum_name(&s.enum_name),
+        attr_cnt_name: val(&s.attr_cnt_name),
+        attr_max_name: val(&s.attr_max_name),
+        header: val(&s.header),
         subset_of,
         attrs,
         pos: here(&s.name).pos,
@@ -298,7 +298,7 @@ fn attribute(
         at.type_value = tv.clone();
     }
     if let Some(p) = &r.name_prefix {
-        at.name_prefix = Some(p.clone());
+        at.name_prefix = Some(p.value.clone());
     }
     if !inherited || overrides_shape(r) {
         shape(cx, &at, r, &context);

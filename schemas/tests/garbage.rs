@@ -1,0 +1,314 @@
+//! The loader never panics and bounds its work on arbitrary input: mutated kernel specs,
+//! random bytes, and inputs built to blow up (alias bombs, deep nesting, long chains).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+/// xorshift64*: deterministic, no crates.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const TOKENS: &[&str] = &[
+    "\n",
+    " ",
+    "  ",
+    "-",
+    ":",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&a ",
+    "*a",
+    "*b",
+    "&b ",
+    "#",
+    "'",
+    "\"",
+    "|",
+    ">-",
+    "0",
+    "1",
+    "0x101",
+    "-1",
+    "65536",
+    "99999999999999999999999",
+    "null",
+    "~",
+    "true",
+    "no",
+    "nest",
+    "u8",
+    "sint",
+    "binary",
+    "sub-message",
+    "indexed-array",
+    "struct",
+    "enum",
+    "value: ",
+    "type: ",
+    "name: ",
+    "subset-of: ",
+    "nested-attributes: ",
+    "selector: ",
+    "\t",
+    "\u{0}",
+    "é",
+    "!!binary ",
+    "!tag ",
+    "<<: ",
+    "---\n",
+    "...\n",
+    "%YAML 1.2\n",
+];
+
+fn mutate(rng: &mut Rng, text: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    for _ in 0..1 + rng.below(4) {
+        if lines.is_empty() {
+            break;
+        }
+        let i = rng.below(lines.len());
+        match rng.below(12) {
+            0 => {
+                lines.remove(i);
+            }
+            1 => {
+                let l = lines[i].clone();
+                lines.insert(rng.below(lines.len()), l);
+            }
+            2 => {
+                let j = rng.below(lines.len());
+                lines.swap(i, j);
+            }
+            3 => {
+                let l = &mut lines[i];
+                if rng.below(2) == 0 {
+                    l.insert(0, ' ');
+                } else if l.starts_with(' ') {
+                    l.remove(0);
+                }
+            }
+            4 | 5 => {
+                let l = &mut lines[i];
+                let mut at = rng.below(l.len() + 1);
+                while !l.is_char_boundary(at) {
+                    at -= 1;
+                }
+                l.insert_str(at, TOKENS[rng.below(TOKENS.len())]);
+            }
+            6 => swap_value(rng, text, &mut lines[i]),
+            7 => lines.truncate(i),
+            _ => {
+                let i = rng.below(lines.len());
+                if lines[i].contains(": ") {
+                    swap_value(rng, text, &mut lines[i]);
+                }
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+/// Replaces the value of a `key: value` line with a plain word of the spec or a number.
+fn swap_value(rng: &mut Rng, text: &str, line: &mut String) {
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .collect();
+    let word = match rng.below(4) {
+        0 => rng.below(70000).to_string(),
+        _ => words[rng.below(words.len())].to_owned(),
+    };
+    if let Some(pos) = line.rfind(": ") {
+        line.truncate(pos + 2);
+        line.push_str(&word);
+    }
+}
+
+/// Changes only values, so that most inputs parse and reach the resolver and the checks.
+fn swap_values(rng: &mut Rng, text: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let candidates: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].contains(": "))
+        .collect();
+    for _ in 0..1 + rng.below(3) {
+        let i = candidates[rng.below(candidates.len())];
+        swap_value(rng, text, &mut lines[i]);
+    }
+    lines.join("\n")
+}
+
+fn garbage(rng: &mut Rng) -> String {
+    let len = rng.below(400);
+    (0..len)
+        .map(|_| match rng.below(3) {
+            0 => TOKENS[rng.below(TOKENS.len())].to_owned(),
+            _ => char::from(32 + rng.below(95) as u8).to_string(),
+        })
+        .collect()
+}
+
+fn must_not_panic(input: &str, what: &str) {
+    let start = Instant::now();
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        nlwire_schema::load_str(input, "fuzz.yaml")
+    }));
+    assert!(r.is_ok(), "panic on {what}:\n{input}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{what} took {:?}",
+        start.elapsed()
+    );
+}
+
+fn spec(name: &str) -> String {
+    let path = format!(
+        "{}/../../shared/ynl-specs/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn mutated_kernel_specs() {
+    let small = [
+        "lockd.yaml",
+        "drm_ras.yaml",
+        "fou.yaml",
+        "nlctrl.yaml",
+        "ovs_datapath.yaml",
+        "ovs_packet.yaml",
+        "rt-addr.yaml",
+        "team.yaml",
+    ];
+    let texts: Vec<String> = small.iter().map(|n| spec(n)).collect();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let (mut ok, mut failed, mut semantic) = (0, 0, 0);
+    for i in 0..3000 {
+        let t = &texts[i % texts.len()];
+        let input = if i % 2 == 0 {
+            swap_values(&mut rng, t)
+        } else {
+            mutate(&mut rng, t)
+        };
+        must_not_panic(
+            &input,
+            &format!("mutation {i} of {}", small[i % small.len()]),
+        );
+        match nlwire_schema::load_str(&input, "fuzz.yaml") {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                failed += 1;
+                if !matches!(e.errors[0].kind, nlwire_schema::ErrorKind::Yaml { .. }) {
+                    semantic += 1;
+                }
+            }
+        }
+    }
+    println!("{ok} mutations loaded, {failed} rejected, {semantic} of them past the parser");
+    assert!(
+        ok > 100 && semantic > 500,
+        "mutations too tame or too wild: {ok} ok, {failed} rejected, {semantic} semantic"
+    );
+}
+
+#[test]
+fn mutated_big_specs() {
+    let mut rng = Rng(42);
+    for name in ["ovs_flow.yaml", "rt-link.yaml", "tc.yaml"] {
+        let t = spec(name);
+        for i in 0..40 {
+            must_not_panic(&mutate(&mut rng, &t), &format!("mutation {i} of {name}"));
+        }
+    }
+}
+
+#[test]
+fn random_text() {
+    let mut rng = Rng(7);
+    for i in 0..2000 {
+        let input = garbage(&mut rng);
+        must_not_panic(&input, &format!("garbage {i}"));
+    }
+}
+
+#[test]
+fn hostile_shapes() {
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..30 {
+        let p = i - 1;
+        bomb += &format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        );
+    }
+    let mut spec_bomb = String::from(
+        "name: x\ndoc: x\nattribute-sets:\n  - name: s\n    attributes: &l0\n      - {name: a, type: u8}\n",
+    );
+    for i in 1..25 {
+        let p = i - 1;
+        spec_bomb += &format!(
+            "  - name: s{i}\n    attributes: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"
+        );
+    }
+    spec_bomb += "operations: {list: []}\n";
+    let deep = "a: ".to_owned() + &"[".repeat(100_000) + &"]".repeat(100_000);
+    let deep_map = (0..5000)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect::<String>();
+    let mut chain = String::from("name: x\ndoc: x\nprotocol: genetlink-legacy\ndefinitions:\n");
+    for i in 0..3000 {
+        chain += &format!(
+            "  - {{name: s{i}, type: struct, members: [{{name: m, type: binary, struct: s{}}}]}}\n",
+            i + 1
+        );
+    }
+    chain += "  - {name: s3000, type: struct, members: [{name: m, type: u8}]}\n";
+    let mut subsets = String::from(
+        "name: x\ndoc: x\nattribute-sets:\n  - {name: s0, attributes: [{name: a, type: u8}]}\n",
+    );
+    for i in 1..3000 {
+        subsets += &format!(
+            "  - {{name: s{i}, subset-of: s{}, attributes: [{{name: a}}]}}\n",
+            i - 1
+        );
+    }
+    chain += "attribute-sets: []\noperations: {list: []}\n";
+    subsets += "operations: {list: []}\n";
+    let many_attrs = format!(
+        "name: x\ndoc: x\nattribute-sets:\n  - name: s\n    attributes:\n{}operations: {{list: []}}\n",
+        (0..20000)
+            .map(|i| format!("      - {{name: a{i}, type: u8}}\n"))
+            .collect::<String>()
+    );
+    let huge = "a".repeat(nlwire_schema::MAX_SPEC_BYTES + 1);
+    for (what, input) in [
+        ("alias bomb", bomb),
+        ("alias bomb in a spec", spec_bomb),
+        ("deep flow nesting", deep),
+        ("deep block nesting", deep_map),
+        ("struct chain", chain),
+        ("subset chain", subsets),
+        ("many attributes", many_attrs),
+        ("oversized input", huge),
+    ] {
+        must_not_panic(&input, what);
+        assert!(
+            nlwire_schema::load_str(&input, "x.yaml").is_err(),
+            "{what} loaded"
+        );
+    }
+}
