@@ -4,6 +4,7 @@
 #   linux-image-amd64   /boot/vmlinuz-<ver> and /lib/modules/<ver>/.../openvswitch.ko*
 #   busybox-static      /bin/busybox (the guest's init and shell)
 #   openvswitch-common  the shared libraries ovs-dpctl links against
+#   xz-utils            to extract the kernel's vmlinux once for a direct (PVH) boot
 #   openvswitch-switch  only downloaded and unpacked (never installed: its postinst starts
 #                       services) into $NLWIRE_VM_CACHE/ovs, giving .../usr/sbin/ovs-dpctl
 #
@@ -18,7 +19,7 @@ set -euo pipefail
 
 CACHE="${NLWIRE_VM_CACHE:-/var/cache/nlwire-vm}"
 OVS_DIR="$CACHE/ovs"
-PKGS=(qemu-system-x86 linux-image-amd64 busybox-static openvswitch-common)
+PKGS=(qemu-system-x86 linux-image-amd64 busybox-static openvswitch-common xz-utils)
 
 log() { echo "[nlwire-vm setup] $*" >&2; }
 
@@ -46,6 +47,7 @@ have_kernel() {
 
 have_packages() {
     command -v qemu-system-x86_64 >/dev/null 2>&1 || return 1
+    command -v xz >/dev/null 2>&1 || return 1
     [ -x /bin/busybox ] || return 1
     # busybox-static is the statically linked one; the dynamic "busybox" package also
     # provides /bin/busybox, so ask dpkg.
@@ -121,6 +123,13 @@ if ! have_ovs_dpctl; then
     "${SUDO[@]}" mv "$tmp/root" "$OVS_DIR"
     have_ovs_dpctl || { log "ovs-dpctl not found in the unpacked openvswitch-switch"; exit 1; }
 fi
+
+# Debian installs kernel images mode 0600; the tests may run as another user than this script.
+for k in /boot/vmlinuz-*; do
+    [ -r "$k" ] && [ "$(( 0$(stat -c %a "$k") & 04 ))" -ne 0 ] && continue
+    log "making $k world-readable for qemu -kernel"
+    "${SUDO[@]}" chmod a+r "$k"
+done
 
 kernel="$(ls -1 /boot/vmlinuz-* | sort -V | tail -n1)"
 log "ok: $(command -v qemu-system-x86_64), $kernel, busybox-static, ovs-dpctl in $OVS_DIR"

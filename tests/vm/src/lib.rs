@@ -50,7 +50,9 @@
 //! | `NLWIRE_VM_KERNEL`, `NLWIRE_VM_MODULES` | kernel image and its `/lib/modules/<ver>` |
 //! | `NLWIRE_VM_QEMU`, `NLWIRE_VM_ACCEL` | qemu binary; accelerator (default `tcg`) |
 //! | `NLWIRE_VM_CACHE` | where `setup.sh` unpacked openvswitch-switch (default `/var/cache/nlwire-vm`) |
-//! | `RUST_BACKTRACE`, `RUST_LOG`, `RUST_TEST_NOCAPTURE` | forwarded to the guest |
+//! | `NLWIRE_VM_PVH=0` | boot the bzImage instead of the extracted `vmlinux` ([`VmConfig::pvh`]) |
+//! | `NLWIRE_VM_KEEP=1` | keep the temp dir with `initramfs.cpio` (its path is printed) |
+//! | `RUST_BACKTRACE`, `RUST_LIB_BACKTRACE`, `RUST_LOG`, `RUST_TEST_NOCAPTURE` | forwarded to the guest |
 //!
 //! In the guest: `NLWIRE_IN_VM=1` ([`in_vm`]), `NLWIRE_OVS_DPCTL` ([`ovs_dpctl`]) with
 //! [`VmConfig::with_ovs_dpctl`].

@@ -119,7 +119,8 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         if std::env::var_os("NLWIRE_VM_KEEP").is_some_and(|v| v == "1") {
-            eprintln!("[nlwire-vm] NLWIRE_VM_KEEP=1: kept {}", self.0.display());
+            let msg = format!("[nlwire-vm] NLWIRE_VM_KEEP=1: kept {}\n", self.0.display());
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), msg.as_bytes());
             return;
         }
         let _ = fs::remove_dir_all(&self.0);
@@ -277,7 +278,12 @@ pub(crate) fn build_initramfs(
         ),
         (crate::IN_VM_ENV.into(), "1".into()),
     ];
-    for k in ["RUST_BACKTRACE", "RUST_LIB_BACKTRACE", "RUST_LOG"] {
+    for k in [
+        "RUST_BACKTRACE",
+        "RUST_LIB_BACKTRACE",
+        "RUST_LOG",
+        "RUST_TEST_NOCAPTURE",
+    ] {
         if let Ok(v) = std::env::var(k) {
             env.push((k.into(), v));
         }
@@ -562,6 +568,10 @@ pub(crate) fn run(binary: &Path, args: &[&str], cfg: &VmConfig) -> Result<VmOutc
             message: msg,
             console_tail: tail(&console, 40),
         });
+    }
+    // Drop the empty line the init script's `echo` adds before the EXIT marker.
+    if output.last().is_some_and(|l| l.is_empty()) {
+        output.pop();
     }
     match exit_code {
         Some(code) => Ok(VmOutcome {
