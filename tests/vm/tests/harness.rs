@@ -79,3 +79,18 @@ fn missing_prerequisites_are_named() {
         other => panic!("expected Unavailable, got {other:?}"),
     }
 }
+
+#[test]
+fn failed_insmod_is_a_guest_error() {
+    // libcrc32c without a crc32c implementation (crc32c_generic) refuses to load.
+    let cfg = minimal().modules(&["libcrc32c"]);
+    if !vm_or_skip("failed_insmod_is_a_guest_error", &cfg) {
+        return;
+    }
+    match run_in_vm(Path::new("/bin/busybox"), &["true"], &cfg) {
+        Err(VmError::Guest { message, .. }) => {
+            assert!(message.contains("insmod libcrc32c failed"), "{message}")
+        }
+        other => panic!("expected a guest error, got {other:?}"),
+    }
+}
