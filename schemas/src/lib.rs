@@ -13,13 +13,14 @@
 //! # Ok::<(), nlwire_schema::SchemaError>(())
 //! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod check;
 mod error;
-mod ir;
+pub mod ir;
 mod level;
 mod parse;
-pub mod raw;
+mod raw;
 mod resolve;
 
 use std::path::Path;

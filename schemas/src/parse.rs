@@ -10,6 +10,8 @@ use crate::raw::RawFamily;
 /// Largest spec accepted, in bytes (the biggest kernel spec, tc, is about 120 KiB).
 pub const MAX_SPEC_BYTES: usize = 4 << 20;
 
+/// YAML 1.2 core schema (the kernel's schema files declare `%YAML 1.2`), so `no` and `off`
+/// are names, not booleans; parser budgets sized well above the largest kernel spec.
 fn options() -> Options {
     let mut budget = Budget::default();
     budget.max_reader_input_bytes = Some(MAX_SPEC_BYTES);
@@ -28,6 +30,7 @@ fn options() -> Options {
     options.alias_limits.max_total_replayed_events = 500_000;
     options.alias_limits.max_replay_stack_depth = 16;
     options.with_snippet = false;
+    options.strict_booleans = true;
     options
 }
 

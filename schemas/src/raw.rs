@@ -62,6 +62,10 @@ pub struct RawFamily {
 
 /// `kernel-family:` mapping.
 #[derive(Debug, Deserialize)]
+#[expect(
+    dead_code,
+    reason = "kernel code generation only; parsed so that misspelt keys are caught"
+)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RawKernelFamily {
     /// Extra kernel headers.

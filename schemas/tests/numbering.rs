@@ -289,3 +289,87 @@ fn every_attribute_reference_resolves() {
         }
     }
 }
+
+#[test]
+fn hex_values_and_yaml_1_1_names() {
+    let spec = r#"
+name: ct
+doc: conntrack-like
+protocol: netlink-raw
+protonum: 12
+definitions:
+  - name: nfgenmsg
+    type: struct
+    members:
+      - {name: nfgen-family, type: u8}
+      - {name: version, type: u8}
+      - {name: res-id, type: u16, byte-order: big-endian}
+  - name: words
+    type: enum
+    entries: ["no", "off", yes]
+attribute-sets:
+  - name: attrs
+    attributes:
+      - {name: "no", type: u32, value: 0x10}
+      - {name: next, type: u32}
+operations:
+  enum-model: directional
+  fixed-header: nfgenmsg
+  list:
+    - name: get
+      doc: get
+      attribute-set: attrs
+      do:
+        request: {value: 0x101, attributes: ["no"]}
+        reply: {value: 0x100, attributes: [next]}
+      dump:
+        request: {value: 0x101}
+        reply: {value: 0x100}
+    - name: stats
+      doc: stats
+      attribute-set: attrs
+      dump:
+        request: {}
+        reply: {}
+mcast-groups:
+  list:
+    - {name: grp, value: 0x3}
+"#;
+    let f = nlwire_schema::load_str(spec, "ct.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let get = f.op("get").unwrap();
+    assert_eq!((get.req_value, get.rsp_value), (Some(0x101), Some(0x100)));
+    let stats = f.op("stats").unwrap();
+    assert_eq!(
+        (stats.req_value, stats.rsp_value),
+        (Some(0x102), Some(0x101))
+    );
+    assert_eq!(f.set("attrs").unwrap().attr("no").unwrap().value, 16);
+    assert_eq!(f.set("attrs").unwrap().attr("next").unwrap().value, 17);
+    let words = f.def("words").unwrap().as_enum().unwrap();
+    let names: Vec<_> = words.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["no", "off", "yes"]);
+    assert_eq!(f.def("nfgenmsg").unwrap().as_struct().unwrap().size, 4);
+    assert_eq!(f.mcast_group("grp").unwrap().value, Some(3));
+    assert_eq!(f.netlink_protocol(), 12);
+}
+
+#[test]
+fn unified_numbering_with_resets() {
+    let spec = "
+name: u
+doc: genetlink-legacy.rst example
+attribute-sets: [{name: s, attributes: []}]
+operations:
+  list:
+    - {name: a, doc: d, value: 1, attribute-set: s, do: {}}
+    - {name: b, doc: d, attribute-set: s, do: {}}
+    - {name: c, doc: d, value: 4, notify: a}
+    - {name: d, doc: d, attribute-set: s, dump: {}}
+";
+    let f = nlwire_schema::load_str(spec, "u.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let v: Vec<_> = f.ops.list.iter().map(|o| o.value()).collect();
+    assert_eq!(v, [Some(1), Some(2), Some(4), Some(5)]);
+    assert_eq!(f.op("c").unwrap().attr_set, f.set_id("s"));
+    assert_eq!(f.ops.name_prefix, "u-cmd-");
+    assert_eq!(f.set("s").unwrap().name_prefix, "u-a-s-");
+}

@@ -1,0 +1,364 @@
+//! Attribute sets, attributes and their types, sub-messages.
+
+use std::collections::HashMap;
+
+use super::{DefId, IntType, Pos, SetId, SubMsgId};
+
+/// Type of an attribute (or the `sub-type` of one).
+///
+/// ```
+/// use nlwire_schema::{AttrType, IntType};
+/// assert_eq!(AttrType::parse("u16"), Some(AttrType::Int(IntType::U16)));
+/// assert_eq!(AttrType::parse("indexed-array"), Some(AttrType::IndexedArray));
+/// assert_eq!(AttrType::Sint.as_str(), "sint");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AttrType {
+    /// Reserved id, never sent.
+    Unused,
+    /// Alignment padding, skipped.
+    Pad,
+    /// Zero-length; presence is the value.
+    Flag,
+    /// Fixed-width integer.
+    Int(IntType),
+    /// Unsigned integer of 4 or 8 bytes.
+    Uint,
+    /// Signed integer of 4 or 8 bytes.
+    Sint,
+    /// NUL-terminated string.
+    String,
+    /// Bytes, a struct or a C array.
+    Binary,
+    /// `struct nla_bitfield32`.
+    Bitfield32,
+    /// Nested attributes.
+    Nest,
+    /// Nested entries whose type field is the index.
+    IndexedArray,
+    /// Nesting levels whose type fields carry values (nlctrl policies).
+    NestTypeValue,
+    /// Payload whose format a selector attribute picks.
+    SubMessage,
+}
+
+impl AttrType {
+    /// Parses a type name.
+    ///
+    /// ```
+    /// assert!(nlwire_schema::AttrType::parse("array-nest").is_none());
+    /// ```
+    pub fn parse(s: &str) -> Option<Self> {
+        if let Some(t) = IntType::parse(s) {
+            return Some(Self::Int(t));
+        }
+        Some(match s {
+            "unused" => Self::Unused,
+            "pad" => Self::Pad,
+            "flag" => Self::Flag,
+            "uint" => Self::Uint,
+            "sint" => Self::Sint,
+            "string" => Self::String,
+            "binary" => Self::Binary,
+            "bitfield32" => Self::Bitfield32,
+            "nest" => Self::Nest,
+            "indexed-array" => Self::IndexedArray,
+            "nest-type-value" => Self::NestTypeValue,
+            "sub-message" => Self::SubMessage,
+            _ => return None,
+        })
+    }
+
+    /// The spelling in specs.
+    ///
+    /// ```
+    /// assert_eq!(nlwire_schema::AttrType::NestTypeValue.as_str(), "nest-type-value");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Int(t) => t.as_str(),
+            Self::Unused => "unused",
+            Self::Pad => "pad",
+            Self::Flag => "flag",
+            Self::Uint => "uint",
+            Self::Sint => "sint",
+            Self::String => "string",
+            Self::Binary => "binary",
+            Self::Bitfield32 => "bitfield32",
+            Self::Nest => "nest",
+            Self::IndexedArray => "indexed-array",
+            Self::NestTypeValue => "nest-type-value",
+            Self::SubMessage => "sub-message",
+        }
+    }
+
+    /// True for integer types: fixed-width, `uint` and `sint`.
+    ///
+    /// ```
+    /// assert!(nlwire_schema::AttrType::Uint.is_integer());
+    /// ```
+    pub fn is_integer(self) -> bool {
+        matches!(self, Self::Int(_) | Self::Uint | Self::Sint)
+    }
+
+    /// True for types whose payload is nested attributes.
+    ///
+    /// ```
+    /// assert!(nlwire_schema::AttrType::Nest.is_nested());
+    /// ```
+    pub fn is_nested(self) -> bool {
+        matches!(self, Self::Nest | Self::IndexedArray | Self::NestTypeValue)
+    }
+}
+
+/// Byte order of an integer.
+///
+/// ```
+/// assert_eq!(nlwire_schema::ByteOrder::default(), nlwire_schema::ByteOrder::Host);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum ByteOrder {
+    /// Host order (no `byte-order` key).
+    #[default]
+    Host,
+    /// `little-endian`.
+    LittleEndian,
+    /// `big-endian`.
+    BigEndian,
+}
+
+/// `display-hint` values.
+///
+/// ```
+/// use nlwire_schema::DisplayHint;
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// assert_eq!(f.set("flow-attrs").unwrap().attr("ufid").unwrap().display_hint, Some(DisplayHint::Uuid));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DisplayHint {
+    /// `hex`.
+    Hex,
+    /// `mac`.
+    Mac,
+    /// `fddi`.
+    Fddi,
+    /// `ipv4`.
+    Ipv4,
+    /// `ipv6`.
+    Ipv6,
+    /// `ipv4-or-v6`.
+    Ipv4OrV6,
+    /// `uuid`.
+    Uuid,
+}
+
+/// An attribute set.
+///
+/// ```
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let s = f.set("tunnel-key-attrs").unwrap();
+/// assert_eq!(s.attr_by_value(0).unwrap().name, "id");
+/// assert_eq!(s.name_prefix, "ovs-tunnel-key-attr-");
+/// ```
+#[derive(Clone, Debug)]
+pub struct AttrSet {
+    /// Name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// C enum prefix: `name-prefix`, the superset's, or `<family>-a-[<set>-]`.
+    pub name_prefix: String,
+    /// C enum type name; `None` when not given or given as null.
+    pub enum_name: Option<String>,
+    /// `attr-cnt-name`.
+    pub attr_cnt_name: Option<String>,
+    /// `attr-max-name`.
+    pub attr_max_name: Option<String>,
+    /// C header that already defines it.
+    pub header: Option<String>,
+    /// The superset, for a subset.
+    pub subset_of: Option<SetId>,
+    /// Attributes in spec order.
+    pub attrs: Vec<Attr>,
+    /// Where it is written.
+    pub pos: Pos,
+    pub(crate) by_name: HashMap<String, usize>,
+    pub(crate) by_value: HashMap<u16, usize>,
+}
+
+impl AttrSet {
+    /// An attribute by name.
+    ///
+    /// ```
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// assert_eq!(f.set("ctrl-attrs").unwrap().attr("version").unwrap().value, 3);
+    /// ```
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.position(name).map(|i| &self.attrs[i])
+    }
+
+    /// Index in [`AttrSet::attrs`] of an attribute by name.
+    ///
+    /// ```
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// assert_eq!(f.set("ctrl-attrs").unwrap().position("version"), Some(2));
+    /// ```
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    /// An attribute by id; the first one in spec order if ids repeat.
+    ///
+    /// ```
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// assert_eq!(f.set("ctrl-attrs").unwrap().attr_by_value(1).unwrap().name, "family-id");
+    /// ```
+    pub fn attr_by_value(&self, value: u16) -> Option<&Attr> {
+        self.by_value.get(&value).map(|&i| &self.attrs[i])
+    }
+
+    /// Largest attribute id (0 for an empty set).
+    ///
+    /// ```
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// assert_eq!(f.set("ctrl-attrs").unwrap().max_value(), 10);
+    /// ```
+    pub fn max_value(&self) -> u16 {
+        self.attrs.iter().map(|a| a.value).max().unwrap_or(0)
+    }
+}
+
+/// One attribute.
+///
+/// ```
+/// use nlwire_schema::AttrType;
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let key = f.set("flow-attrs").unwrap().attr("key").unwrap();
+/// assert_eq!(key.ty, AttrType::Nest);
+/// assert_eq!(f[key.nested.unwrap()].name, "key-attrs");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attr {
+    /// Name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Attribute id (type field).
+    pub value: u16,
+    /// Type.
+    pub ty: AttrType,
+    /// Element type of an indexed-array, or of a C array in a binary.
+    pub sub_type: Option<AttrType>,
+    /// May repeat (`multi-attr`).
+    pub multi: bool,
+    /// Set of the nested attributes (nest, indexed-array of nests, nest-type-value).
+    pub nested: Option<SetId>,
+    /// Struct of a binary payload.
+    pub struct_: Option<DefId>,
+    /// Enum or flags of the value.
+    pub enum_: Option<DefId>,
+    /// Take the enum's entries as bit positions.
+    pub enum_as_flags: bool,
+    /// Sub-message of a sub-message attribute.
+    pub sub_message: Option<SubMsgId>,
+    /// Name of the attribute whose value picks the sub-message format; it is looked up in
+    /// this set first, then in the sets that nest it.
+    pub selector: Option<String>,
+    /// Byte order of an integer payload.
+    pub byte_order: ByteOrder,
+    /// Formatting hint.
+    pub display_hint: Option<DisplayHint>,
+    /// Kernel input validation.
+    pub checks: Checks,
+    /// Names of the values carried in the type fields of a nest-type-value.
+    pub type_value: Vec<String>,
+    /// C enum prefix of this attribute alone.
+    pub name_prefix: Option<String>,
+    /// Where it is written.
+    pub pos: Pos,
+}
+
+/// Kernel input validation of an attribute, with const names and type limits resolved.
+///
+/// ```
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/netdev.yaml")).unwrap();
+/// let c = &f.set("dev").unwrap().attr("ifindex").unwrap().checks;
+/// assert_eq!(c.min, Some(1));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checks {
+    /// Lower bound.
+    pub min: Option<i128>,
+    /// Upper bound.
+    pub max: Option<i128>,
+    /// Minimum length.
+    pub min_len: Option<u32>,
+    /// Maximum length (excluding the NUL of strings).
+    pub max_len: Option<u32>,
+    /// Exact length.
+    pub exact_len: Option<u32>,
+    /// Strings need not be NUL-terminated.
+    pub unterminated_ok: bool,
+    /// Flags definition whose bits are the allowed mask.
+    pub flags_mask: Option<DefId>,
+}
+
+impl Checks {
+    /// True when no check is given.
+    ///
+    /// ```
+    /// assert!(nlwire_schema::Checks::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A sub-message: payload formats picked by a selector value.
+///
+/// ```
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/rt-link.yaml")).unwrap();
+/// let m = f.sub_message("linkinfo-data-msg").unwrap();
+/// let vlan = m.format("vlan").unwrap();
+/// assert_eq!(f[vlan.attr_set.unwrap()].name, "linkinfo-vlan-attrs");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubMessage {
+    /// Name.
+    pub name: String,
+    /// Formats in spec order.
+    pub formats: Vec<SubMsgFormat>,
+    /// Where it is written.
+    pub pos: Pos,
+}
+
+impl SubMessage {
+    /// The format for a selector value.
+    ///
+    /// ```
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/tc.yaml")).unwrap();
+    /// let netem = f.sub_message("options-msg").unwrap().format("netem").unwrap();
+    /// assert_eq!(f[netem.fixed_header.unwrap()].name, "tc-netem-qopt");
+    /// ```
+    pub fn format(&self, value: &str) -> Option<&SubMsgFormat> {
+        self.formats.iter().find(|f| f.value == value)
+    }
+}
+
+/// One sub-message format: `[fixed header][attributes]`.
+///
+/// ```
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/tc.yaml")).unwrap();
+/// assert!(f.sub_message("options-msg").unwrap().format("bfifo").unwrap().attr_set.is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubMsgFormat {
+    /// Selector value.
+    pub value: String,
+    /// Fixed header struct.
+    pub fixed_header: Option<DefId>,
+    /// Attribute set after the header.
+    pub attr_set: Option<SetId>,
+    /// Where it is written.
+    pub pos: Pos,
+}
