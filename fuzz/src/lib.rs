@@ -5,9 +5,11 @@
 
 mod buffer_model;
 mod policy_check;
+mod schema_load;
 
 pub use buffer_model::buffer_model;
 pub use policy_check::{TOP as POLICY_CHECK_POLICY, policy_check};
+pub use schema_load::schema_load;
 
 /// A target: its name (the corpus folder under `fuzz/corpus/`) and its body.
 pub type Target = (&'static str, fn(&[u8]));

@@ -28,6 +28,20 @@ fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
         let p = e.unwrap().path();
         out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
     }
+    if target == "schema_load" {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for extra in [root.join("schemas/specs"), root.join("../shared/ynl-specs")] {
+            let Ok(entries) = std::fs::read_dir(&extra) else {
+                continue;
+            };
+            for e in entries {
+                let p = e.unwrap().path();
+                if p.extension().is_some_and(|x| x == "yaml") {
+                    out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+    }
     out.sort();
     out
 }
@@ -87,5 +101,24 @@ fn policy_seeds_cover_valid_and_each_kind_of_invalid() {
         let want_ok = path.contains("valid_");
         assert_eq!(r.is_ok(), want_ok, "{path}: {r:?}");
         nlwire_fuzz::policy_check(&data);
+    }
+}
+
+#[test]
+fn schema_seeds_load_or_fail_as_intended() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/schema_load");
+    for (file, ok) in [
+        ("genl_minimal.yaml", true),
+        ("legacy_struct.yaml", true),
+        ("broken_refs.yaml", false),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let r = nlwire_schema::load_str(&text, file);
+        assert_eq!(
+            r.is_ok(),
+            ok,
+            "{file}: {:?}",
+            r.err().map(|e| e.to_string())
+        );
     }
 }
