@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{ErrorKind, Pos};
-use crate::ir::{AttrSet, DefKind, EnumModel, Family};
+use crate::ir::{DefKind, EnumModel, Family};
 use crate::resolve::{Ctx, Here};
 
 fn at(pos: Pos) -> Here {
@@ -123,53 +123,77 @@ fn op_values(cx: &mut Ctx, f: &Family) {
     unique(cx, what, items);
 }
 
-/// Sets that nest each set, directly or as a sub-message format.
+/// Nodes of the nesting graph: attribute sets by index, then sub-messages after them.
+/// `parents[n]` lists the nodes whose payload can hold node `n`.
 fn parents(f: &Family) -> Vec<Vec<usize>> {
-    let mut parents = vec![Vec::new(); f.attr_sets.len()];
+    let sets = f.attr_sets.len();
+    let mut parents = vec![Vec::new(); sets + f.sub_messages.len()];
     for (i, s) in f.attr_sets.iter().enumerate() {
         for a in &s.attrs {
             if let Some(n) = a.nested {
                 parents[n.0].push(i);
             }
-            let formats = a
-                .sub_message
-                .map(|m| f[m].formats.as_slice())
-                .unwrap_or_default();
-            for fmt in formats {
-                if let Some(n) = fmt.attr_set {
-                    parents[n.0].push(i);
-                }
+            if let Some(m) = a.sub_message {
+                parents[sets + m.0].push(i);
             }
         }
+    }
+    for (m, msg) in f.sub_messages.iter().enumerate() {
+        for fmt in &msg.formats {
+            if let Some(n) = fmt.attr_set {
+                parents[n.0].push(sets + m);
+            }
+        }
+    }
+    for p in &mut parents {
+        p.sort_unstable();
+        p.dedup();
     }
     parents
 }
 
+/// Graph nodes the selector searches may visit in all; past it the remaining selectors are
+/// not checked (only specs built to be slow come near it).
+const SELECTOR_BUDGET: usize = 1_000_000;
+
 /// The selector of a sub-message attribute must be in its set or a set that nests it.
 fn selectors(cx: &mut Ctx, f: &Family) {
     let parents = parents(f);
+    let mut budget = SELECTOR_BUDGET;
     for (i, s) in f.attr_sets.iter().enumerate() {
         for a in &s.attrs {
             let Some(sel) = &a.selector else { continue };
-            if !in_scope(f, &parents, i, sel) {
-                let kind = ErrorKind::UnknownSelector {
-                    name: sel.clone(),
-                    set: s.name.clone(),
-                };
-                let context = format!("attribute-set \"{}\" attribute \"{}\"", s.name, a.name);
-                cx.err(at(a.pos), &context, kind);
+            match in_scope(f, &parents, i, sel, &mut budget) {
+                Some(true) => {}
+                Some(false) => {
+                    let kind = ErrorKind::UnknownSelector {
+                        name: sel.clone(),
+                        set: s.name.clone(),
+                    };
+                    let context = format!("attribute-set \"{}\" attribute \"{}\"", s.name, a.name);
+                    cx.err(at(a.pos), &context, kind);
+                }
+                None => return,
             }
         }
     }
 }
 
-fn in_scope(f: &Family, parents: &[Vec<usize>], start: usize, name: &str) -> bool {
-    let has = |s: &AttrSet| s.attr(name).is_some();
+/// Whether `name` is an attribute of set `start` or of a set that nests it; `None` when the
+/// budget runs out.
+fn in_scope(
+    f: &Family,
+    parents: &[Vec<usize>],
+    start: usize,
+    name: &str,
+    budget: &mut usize,
+) -> Option<bool> {
     let mut seen = HashSet::from([start]);
     let mut todo = vec![start];
     while let Some(i) = todo.pop() {
-        if has(&f.attr_sets[i]) {
-            return true;
+        *budget = budget.checked_sub(1)?;
+        if f.attr_sets.get(i).is_some_and(|s| s.attr(name).is_some()) {
+            return Some(true);
         }
         for &p in &parents[i] {
             if seen.insert(p) {
@@ -177,5 +201,5 @@ fn in_scope(f: &Family, parents: &[Vec<usize>], start: usize, name: &str) -> boo
             }
         }
     }
-    false
+    Some(false)
 }

@@ -295,6 +295,28 @@ fn hostile_shapes() {
             .collect::<String>()
     );
     let huge = "a".repeat(nlwire_schema::MAX_SPEC_BYTES + 1);
+    let fan = format!(
+        "name: x\ndoc: x\nprotocol: netlink-raw\nprotonum: 0\nattribute-sets:\n  - name: s\n    attributes:\n      - {{name: k, type: string}}\n{}sub-messages:\n  - name: m\n    formats:\n{}operations: {{list: []}}\n",
+        (0..8000)
+            .map(|i| format!(
+                "      - {{name: a{i}, type: sub-message, sub-message: m, selector: k{}}}\n",
+                i % 2
+            ))
+            .collect::<String>(),
+        (0..8000)
+            .map(|i| format!("      - {{value: v{i}, attribute-set: s}}\n"))
+            .collect::<String>(),
+    );
+    let mut nest_chain = String::from(
+        "name: x\ndoc: x\nprotocol: netlink-raw\nprotonum: 0\nsub-messages: [{name: m, formats: [{value: v}]}]\nattribute-sets:\n",
+    );
+    for i in 0..4000 {
+        nest_chain += &format!(
+            "  - {{name: s{i}, attributes: [{{name: n, type: nest, nested-attributes: s{}}}, {{name: d, type: sub-message, sub-message: m, selector: nowhere}}]}}\n",
+            i + 1
+        );
+    }
+    nest_chain += "  - {name: s4000, attributes: [{name: k, type: u8}]}\noperations: {list: []}\n";
     for (what, input) in [
         ("alias bomb", bomb),
         ("alias bomb in a spec", spec_bomb),
@@ -304,6 +326,8 @@ fn hostile_shapes() {
         ("subset chain", subsets),
         ("many attributes", many_attrs),
         ("oversized input", huge),
+        ("sub-message fan-out", fan),
+        ("selectors over a long nest chain", nest_chain),
     ] {
         must_not_panic(&input, what);
         assert!(

@@ -224,6 +224,6 @@ pub struct OpMode {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OpMsg {
-    /// Indices into the op's [`AttrSet::attrs`].
+    /// Indices into the op's [`AttrSet::attrs`](super::AttrSet::attrs).
     pub attrs: Vec<usize>,
 }

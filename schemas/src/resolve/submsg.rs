@@ -1,5 +1,7 @@
 //! `sub-messages:` → formats with resolved sets and fixed headers.
 
+use std::collections::HashMap;
+
 use super::{Ctx, here};
 use crate::error::ErrorKind;
 use crate::ir::{SubMessage, SubMsgFormat};
@@ -13,18 +15,21 @@ fn sub_message(cx: &mut Ctx, m: &Sp<RawSubMessage>) -> SubMessage {
     let m = &m.value;
     let context = format!("sub-message \"{}\"", m.name.value);
     let mut formats: Vec<SubMsgFormat> = Vec::with_capacity(m.formats.len());
+    let mut first_line: HashMap<&str, u32> = HashMap::new();
     for f in &m.formats {
         let f = &f.value;
         let fcx = format!("{context} format \"{}\"", f.value.value);
-        if let Some(first) = formats.iter().find(|g| g.value == f.value.value) {
+        let line = here(&f.value).pos.line;
+        if let Some(&first_line) = first_line.get(f.value.value.as_str()) {
             let kind = ErrorKind::DuplicateName {
                 what: "format",
                 name: f.value.value.clone(),
-                first_line: first.pos.line,
+                first_line,
             };
             cx.err(here(&f.value), &context, kind);
             continue;
         }
+        first_line.insert(&f.value.value, line);
         formats.push(SubMsgFormat {
             value: f.value.value.clone(),
             fixed_header: f
