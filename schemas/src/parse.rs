@@ -8,6 +8,12 @@ use crate::error::{Diagnostic, ErrorKind, Pos, SchemaError};
 use crate::raw::RawFamily;
 
 /// Largest spec accepted, in bytes (the biggest kernel spec, tc, is about 120 KiB).
+///
+/// ```
+/// let big = " ".repeat(nlwire_schema::MAX_SPEC_BYTES + 1);
+/// let err = nlwire_schema::load_str(&big, "big.yaml").unwrap_err();
+/// assert!(matches!(err.errors[0].kind, nlwire_schema::ErrorKind::TooLarge { .. }));
+/// ```
 pub const MAX_SPEC_BYTES: usize = 4 << 20;
 
 /// YAML 1.2 core schema (the kernel's schema files declare `%YAML 1.2`), so `no` and `off`

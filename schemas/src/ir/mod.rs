@@ -18,6 +18,11 @@ pub use self::ops::*;
 pub use crate::error::Pos;
 
 /// `NETLINK_GENERIC`, the protocol number of every genetlink family.
+///
+/// ```
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/netdev.yaml")).unwrap();
+/// assert_eq!(f.netlink_protocol(), nlwire_schema::NETLINK_GENERIC);
+/// ```
 pub const NETLINK_GENERIC: u32 = 16;
 
 /// Index of a definition in [`Family::definitions`].
