@@ -2,4 +2,7 @@
 //! decoder/encoder per peer (nlwire, netlink-bindings, neli, rust-netlink, C libmnl),
 //! all producing the same plain records so that results can be checked for equality.
 
+pub mod ctrl;
+pub mod link;
 pub mod ovs;
+pub mod rawsock;
