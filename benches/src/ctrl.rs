@@ -100,7 +100,7 @@ pub mod nlwire_impl {
                     f.present |= 1 << FAMILY_ID;
                 }
                 if let Some(a) = idx.get(FAMILY_NAME) {
-                    f.set_name(a.get_str()?.as_bytes());
+                    f.set_name(a.get_cstr()?.to_bytes());
                     f.present |= 1 << FAMILY_NAME;
                 }
                 if let Some(a) = idx.get(VERSION) {
@@ -136,7 +136,7 @@ pub mod nlwire_impl {
                         for x in Attrs::new(g?.payload()) {
                             let x = x?;
                             match x.ty() {
-                                MCAST_GRP_NAME => name = x.get_str()?.as_bytes(),
+                                MCAST_GRP_NAME => name = x.get_cstr()?.to_bytes(),
                                 MCAST_GRP_ID => id = x.get_u32()?,
                                 _ => {}
                             }

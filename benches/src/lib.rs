@@ -6,3 +6,4 @@ pub mod ctrl;
 pub mod link;
 pub mod ovs;
 pub mod rawsock;
+pub mod workloads;

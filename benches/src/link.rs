@@ -150,11 +150,11 @@ pub mod nlwire_impl {
                     };
                 }
                 if let Some(a) = idx.get(IFNAME) {
-                    set_str(&mut l.ifname, a.get_str()?.as_bytes());
+                    set_str(&mut l.ifname, a.get_cstr()?.to_bytes());
                     p |= 1 << IFNAME;
                 }
                 if let Some(a) = idx.get(QDISC) {
-                    set_str(&mut l.qdisc, a.get_str()?.as_bytes());
+                    set_str(&mut l.qdisc, a.get_cstr()?.to_bytes());
                     p |= 1 << QDISC;
                 }
                 if let Some(a) = idx.get(ADDRESS) {
@@ -180,7 +180,7 @@ pub mod nlwire_impl {
                     for x in Attrs::new(a.payload()) {
                         let x = x?;
                         if x.ty() == INFO_KIND {
-                            set_str(&mut l.kind, x.get_str()?.as_bytes());
+                            set_str(&mut l.kind, x.get_cstr()?.to_bytes());
                         }
                     }
                     p |= 1 << LINKINFO;

@@ -116,3 +116,11 @@ fn rust_netlink_encodes_the_flows() {
     nlwire_benches::ovs::wire_rtnl::encode_puts(&mut v, &flows);
     check_puts("rust-netlink", &v, &flows);
 }
+
+#[test]
+fn netlink_bindings_accessors_decode_the_same() {
+    let flows = flowgen::flows(100);
+    let dg = flowgen::dump_datagram(&flows);
+    let got = collect(|s| assert_eq!(nlwire_benches::ovs::wire_nb::decode_dump_getters(&dg, s).unwrap(), 100));
+    assert_eq!(got, flows);
+}

@@ -1,31 +1,30 @@
-//! Runs one workload/peer in a loop, for `perf stat` / `perf record` / callgrind:
-//! `prof <workload> <peer> <iterations>`.
-use std::hint::black_box;
+//! Runs one case in a loop, for callgrind (instruction counts) and perf:
+//! `prof <group> <peer> <iterations>`; `prof --list` prints the cases.
+//! The loop is `measured`, so `valgrind --tool=callgrind --toggle-collect=*measured*`
+//! counts only the operations (see callgrind.sh).
 
-use nlwire_benches::ovs::{flowgen, model::fold, wire_mnl, wire_nb, wire_neli, wire_nlwire, wire_rtnl};
+use nlwire_benches::workloads::{Case, codec_cases};
+
+#[inline(never)]
+fn measured(case: &mut Case, iters: u64) -> u64 {
+    let mut acc = 0u64;
+    for _ in 0..iters {
+        acc = acc.wrapping_add((case.run)());
+    }
+    acc
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (work, peer, iters) = (args[1].as_str(), args[2].as_str(), args[3].parse::<u64>().unwrap());
-    let flows = flowgen::flows(100);
-    let dg = flowgen::dump_datagram(&flows);
-    let mut acc = 0u64;
-    match work {
-        "decode_ovs" => {
-            for _ in 0..iters {
-                let dg = black_box(&dg[..]);
-                let mut s = |f: &nlwire_benches::ovs::model::Flow| acc = fold(acc, f);
-                match peer {
-                    "nlwire" => drop(wire_nlwire::decode_dump(dg, &mut s).unwrap()),
-                    "libmnl" => drop(wire_mnl::decode_dump(dg, &mut s).unwrap()),
-                    "netlink-bindings" => drop(wire_nb::decode_dump(dg, &mut s).unwrap()),
-                    "neli" => drop(wire_neli::decode_dump(dg, &mut s).unwrap()),
-                    "rust-netlink" => drop(wire_rtnl::decode_dump(dg, &mut s).unwrap()),
-                    _ => panic!("peer"),
-                }
-            }
+    let cases = codec_cases();
+    if args.get(1).map(String::as_str) == Some("--list") {
+        for c in &cases {
+            println!("{}\t{}", c.group, c.peer);
         }
-        _ => panic!("workload"),
+        return;
     }
-    println!("{acc}");
+    let (group, peer, iters) = (&args[1], &args[2], args[3].parse::<u64>().unwrap());
+    let mut case = cases.into_iter().find(|c| c.group == group && c.peer == peer).expect("no such case");
+    (case.run)(); // warm-up: buffers reach their size outside the measured loop
+    println!("{}", measured(&mut case, iters));
 }
