@@ -1,0 +1,6 @@
+//! stub
+use crate::error::{CliError, Result};
+#[allow(missing_docs)]
+pub fn run(_a: &crate::args::RequestArgs, _dump: bool) -> Result<()> {
+    Err(CliError::failure("not yet"))
+}
