@@ -26,7 +26,9 @@
 //! headers), [`attr`] (reading attributes), [`index`] (one-pass attribute index),
 //! [`policy`] (policy tables and validation), [`msg`] (datagram framing, errors, ext-ack),
 //! [`header`] (wire headers), [`consts`], [`limits`], [`error`].
-#![forbid(unsafe_code)]
+// Unsafe code is denied everywhere; `sock::sys` (the SOL_NETLINK syscall layer) is the one
+// module allowed to use it.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod attr;
@@ -39,6 +41,8 @@ pub mod index;
 pub mod limits;
 pub mod msg;
 pub mod policy;
+#[cfg(all(feature = "socket", target_os = "linux"))]
+pub mod sock;
 
 pub use attr::{Attr, Attrs};
 pub use attr_put::{MsgStart, Nest};
