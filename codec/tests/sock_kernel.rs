@@ -38,7 +38,10 @@ fn resolve_nlctrl_and_dump_all_families() {
 fn unknown_family_is_not_found_with_the_kernel_message() {
     let mut sock = Socket::open(NETLINK_GENERIC).unwrap();
     let err = sock.resolve_family("no-such-family").unwrap_err();
-    assert!(matches!(err, Error::NotFound { what: "family", .. }), "{err}");
+    assert!(
+        matches!(err, Error::NotFound { what: "family", .. }),
+        "{err}"
+    );
 
     // The raw transaction shows the kernel's errno and extended ack.
     let mut t = getfamily("no-such-family");
@@ -71,6 +74,39 @@ fn invalid_attribute_is_named_by_the_policy() {
     assert!(text.contains("family-id"), "{text}");
 }
 
+static ETHTOOL_HEADER: nlwire::Policy = nlwire::Policy::new(
+    "header",
+    &[
+        nlwire::AttrPolicy::new("dev-index", 1, nlwire::AttrKind::U32),
+        nlwire::AttrPolicy::new("dev-name", 2, nlwire::AttrKind::String),
+    ],
+);
+static ETHTOOL_LINKINFO: nlwire::Policy = nlwire::Policy::new(
+    "linkinfo",
+    &[nlwire::AttrPolicy::new("header", 1, nlwire::AttrKind::Nested).nested(&ETHTOOL_HEADER)],
+);
+
+#[test]
+fn nested_invalid_attribute_is_named_by_its_path() {
+    // ethtool validates its request header strictly: a 1-byte dev-index inside the
+    // header nest is refused, and the ext-ack offset points into the nest.
+    let ethtool = genl::family("ethtool").unwrap();
+    let mut sock = Socket::open(NETLINK_GENERIC).unwrap();
+    let mut t = Transaction::new();
+    let b = t.request_mut();
+    let m = b.start_genl_msg(ethtool.id, NLM_F_ACK, 2, 1); // ETHTOOL_MSG_LINKINFO_GET
+    let h = b.start_nested_flagged(1); // ETHTOOL_A_LINKINFO_HEADER
+    b.put_attr_u8(1, 1).unwrap(); // ETHTOOL_A_HEADER_DEV_INDEX, should be u32
+    b.end_nested(h).unwrap();
+    b.end_msg(m).unwrap();
+    t.set_policy(&ETHTOOL_LINKINFO, genl::CTRL_ATTRS_AT);
+    let err = sock.transact(&mut t).unwrap_err();
+    println!("{err}");
+    let k = err.kernel().unwrap();
+    assert_eq!(k.offset, Some(24), "{err}");
+    assert_eq!(k.path.unwrap().to_string(), "header.dev-index", "{err}");
+}
+
 #[test]
 fn reply_bigger_than_the_buffer_arrives_whole() {
     let mut sock = Socket::open(NETLINK_GENERIC).unwrap();
@@ -79,7 +115,11 @@ fn reply_bigger_than_the_buffer_arrives_whole() {
     let reply = sock.transact(&mut t).unwrap();
     assert_eq!(reply.kind(), ReplyKind::Data);
     let msg = reply.first().unwrap();
-    assert!(msg.bytes().len() > 64, "reply of {} bytes", msg.bytes().len());
+    assert!(
+        msg.bytes().len() > 64,
+        "reply of {} bytes",
+        msg.bytes().len()
+    );
     let fam = Family::parse(&msg).unwrap();
     assert_eq!(fam.name, "ethtool");
     assert!(fam.ops > 10, "{fam:?}");
@@ -178,9 +218,9 @@ fn forged_replies_from_another_socket_are_dropped_and_counted() {
 
 fn ack_body(seq: u32) -> Vec<u8> {
     let mut b = (0i32).to_ne_bytes().to_vec();
-    b.extend_from_slice(nlwire::zerocopy::IntoBytes::as_bytes(&nlwire::NlMsgHdr::new(
-        32, GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, seq, 0,
-    )));
+    b.extend_from_slice(nlwire::zerocopy::IntoBytes::as_bytes(
+        &nlwire::NlMsgHdr::new(32, GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, seq, 0),
+    ));
     b
 }
 
@@ -210,7 +250,10 @@ fn send_to(from: &mut Socket, port: u32, bytes: &[u8]) -> std::io::Result<()> {
 fn enobufs_resends_the_unresolved_tail_and_every_request_completes() {
     // The smallest receive buffer the kernel allows (~4.5 KiB) and one batch of 64
     // lookups, each answered with a family description (~1-6 KiB) and an ACK.
-    let mut sock = SocketOptions::new(NETLINK_GENERIC).rcvbuf(1).open().unwrap();
+    let mut sock = SocketOptions::new(NETLINK_GENERIC)
+        .rcvbuf(1)
+        .open()
+        .unwrap();
     assert!(sock.rcvbuf() < 16 << 10, "rcvbuf {}", sock.rcvbuf());
     sock.set_max_batch(Some(64));
     let names = ["nlctrl", "netdev", "ethtool", "tcp_metrics"];
@@ -239,7 +282,10 @@ fn family_cache_and_pool() {
     assert!(!genl::is_cached("nlwire-missing"));
     assert!(matches!(
         genl::mcast_group("nlctrl", "no-such-group"),
-        Err(Error::NotFound { what: "multicast group", .. })
+        Err(Error::NotFound {
+            what: "multicast group",
+            ..
+        })
     ));
     assert!(genl::mcast_group("nlctrl", "notify").is_ok());
 
