@@ -84,6 +84,9 @@ pub struct FamiliesArgs {
     /// Print JSON (everything, ops and groups included).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub dirs: SpecDirArgs,
 }
 
 /// `do` and `dump`.

@@ -234,3 +234,20 @@ fn spans_locate_every_attribute_of_the_request() {
         [(24, "key"), (28, "key.in-port"), (36, "key.priority")]
     );
 }
+
+#[test]
+fn offsets_map_to_paths_through_nests_and_sub_messages() {
+    use super::path::path_at_offset;
+    let fam = spec("rt-link");
+    let op = fam.op("newlink").unwrap();
+    let input = json!({"ifname": "v0", "linkinfo": {"kind": "vlan", "data": {"id": 5}}});
+    let req = build_request(&fam, op, 0, 1, input.as_object().unwrap()).unwrap();
+    for s in &req.spans {
+        assert_eq!(
+            path_at_offset(&fam, op.attr_set, &req.bytes, 32, s.start).as_deref(),
+            Some(s.path.as_str())
+        );
+    }
+    assert_eq!(req.spans.last().unwrap().path, "linkinfo.data.id");
+    assert_eq!(path_at_offset(&fam, op.attr_set, &req.bytes, 32, 33), None);
+}
