@@ -35,6 +35,7 @@ pub mod attr;
 pub mod attr_put;
 pub mod buf;
 pub mod consts;
+pub mod derive_support;
 pub mod error;
 pub mod header;
 pub mod index;
@@ -47,6 +48,7 @@ pub mod sock;
 pub use attr::{Attr, Attrs};
 pub use attr_put::{MsgStart, Nest};
 pub use buf::MsgBuf;
+pub use derive_support::{AttrSet, AttrUnion, Encode, Message, SubMessage};
 pub use error::{AttrPath, Error, Result, StringFault};
 pub use header::{GenlMsgHdr, NlAttrHdr, NlMsgErr, NlMsgHdr, OvsHeader};
 pub use index::AttrIndex;
@@ -56,3 +58,13 @@ pub use policy::{AttrKind, AttrPolicy, Policy, ValueRange};
 
 /// zerocopy, re-exported so derived code and users name the same version.
 pub use zerocopy;
+
+/// The derive macros (`#[derive(nlwire::AttrSet)]`, `#[derive(nlwire::Message)]`,
+/// `#[derive(nlwire::SubMessage)]`, `#[nlwire::wire]`); see the `nlwire-derive` crate for
+/// the annotation language.
+#[cfg(feature = "derive")]
+pub use nlwire_derive::{AttrSet, Message, SubMessage, wire};
+
+/// arbitrary, re-exported so derived `Arbitrary` impls name the same version.
+#[cfg(feature = "arbitrary")]
+pub use arbitrary;

@@ -1,0 +1,276 @@
+//! `#[derive(Message)]`: a generic netlink message — nlmsghdr, genlmsghdr (command,
+//! version), an optional fixed family header and an attribute set.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Fields, Ident, Result, Type, Visibility};
+
+use crate::model::docs;
+use crate::opts::{kebab, parse_attr_opts, parse_container_opts};
+
+struct Part<'f> {
+    ident: &'f Ident,
+    vis: &'f Visibility,
+    ty: &'f Type,
+    docs: Vec<&'f syn::Attribute>,
+}
+
+pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
+    let syn::Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "#[derive(Message)] applies to structs with a `#[nla(attrs)]` field and optionally \
+             a `#[nla(header)]` field",
+        ));
+    };
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            input.generics.span(),
+            "messages cannot be generic",
+        ));
+    }
+    let c = parse_container_opts(&input.attrs, &["crate", "cmd", "version", "view", "name"])?;
+    let k = &c.krate;
+    let ident = &input.ident;
+    let vis = &input.vis;
+    let Some((cmd, _)) = c.cmd else {
+        return Err(syn::Error::new(
+            ident.span(),
+            "a message needs its genl command: `#[nla(cmd = 1)]` (and `version = N`, default 1)",
+        ));
+    };
+    let version = c.version.map_or(1, |(v, _)| v);
+    let view = c
+        .view
+        .clone()
+        .unwrap_or_else(|| format_ident!("{}View", ident));
+    let Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new(
+            data.fields.span(),
+            "a message has named fields: `#[nla(header)] hdr: OvsHeader, #[nla(attrs)] body: Set`",
+        ));
+    };
+
+    let mut header: Option<Part<'_>> = None;
+    let mut attrs: Option<Part<'_>> = None;
+    for f in &named.named {
+        let Some(fid) = f.ident.as_ref() else {
+            continue;
+        };
+        if fid == "nlmsg" || fid == "genl" {
+            return Err(syn::Error::new(
+                fid.span(),
+                format!("`{fid}` is reserved: the message view has a `{fid}` header field"),
+            ));
+        }
+        let o = parse_attr_opts(&f.attrs)?;
+        let part = Part {
+            ident: fid,
+            vis: &f.vis,
+            ty: &f.ty,
+            docs: docs(&f.attrs),
+        };
+        match (o.header, o.attrs) {
+            (Some(s), None) => {
+                if header.is_some() {
+                    return Err(syn::Error::new(s, "a message has one fixed header"));
+                }
+                header = Some(part);
+            }
+            (None, Some(s)) => {
+                if attrs.is_some() {
+                    return Err(syn::Error::new(s, "a message has one attribute set"));
+                }
+                attrs = Some(part);
+            }
+            _ => {
+                return Err(syn::Error::new(
+                    fid.span(),
+                    format!(
+                        "message field `{fid}` must be marked `#[nla(header)]` (a fixed struct \
+                         such as OvsHeader) or `#[nla(attrs)]` (an attribute set)"
+                    ),
+                ));
+            }
+        }
+    }
+
+    let view_header = header.as_ref().map(|p| {
+        let (fid, fvis, ty, d) = (p.ident, p.vis, p.ty, &p.docs);
+        quote!(#(#d)* #fvis #fid: &'a #ty,)
+    });
+    let view_attrs = attrs.as_ref().map(|p| {
+        let (fid, fvis, ty, d) = (p.ident, p.vis, p.ty, &p.docs);
+        quote!(#(#d)* #fvis #fid: <#ty as #k::derive_support::AttrSet>::View<'a>,)
+    });
+    let policy = match &attrs {
+        Some(p) => {
+            let ty = p.ty;
+            quote!(<#ty as #k::derive_support::AttrSet>::POLICY)
+        }
+        None => {
+            let name = c
+                .name
+                .as_ref()
+                .map_or_else(|| kebab(&ident.to_string()), syn::LitStr::value);
+            quote!({
+                static POLICY: #k::Policy = #k::Policy::new(#name, &[]);
+                &POLICY
+            })
+        }
+    };
+    let put_header = header.as_ref().map(|p| {
+        let fid = p.ident;
+        quote!(buf.put(#k::zerocopy::IntoBytes::as_bytes(&self.#fid));)
+    });
+    let put_attrs = attrs.as_ref().map(|p| {
+        let (fid, ty) = (p.ident, p.ty);
+        quote! {
+            if let ::core::result::Result::Err(e) =
+                <#ty as #k::derive_support::Encode>::encode(&self.#fid, buf)
+            {
+                buf.truncate(start);
+                return ::core::result::Result::Err(e);
+            }
+        }
+    });
+    let split = match &header {
+        Some(p) => {
+            let (fid, ty) = (p.ident, p.ty);
+            let name = quote!(#ty).to_string().replace(' ', "");
+            quote! {
+                let (nlmsg, genl, #fid, body) =
+                    #k::derive_support::split_genl::<#ty>(&msg, #name)?;
+            }
+        }
+        None => quote! {
+            let nlmsg = msg.header();
+            let (genl, body) = msg.genl()?;
+        },
+    };
+    let decode_attrs = match &attrs {
+        Some(p) => {
+            let (fid, ty) = (p.ident, p.ty);
+            quote! {
+                #k::derive_support::check_size(body, limits)?;
+                let mut cx = #k::derive_support::DecodeCx::new(limits);
+                let #fid = cx
+                    .enter()
+                    .and_then(|()| <#ty as #k::derive_support::AttrSet>::decode_in(body, &mut cx))
+                    .map_err(|e| e.named_by(<Self as #k::derive_support::Message>::POLICY))?;
+            }
+        }
+        None => quote!(let _ = (body, limits);),
+    };
+    let build_fields: Vec<_> = header
+        .iter()
+        .chain(attrs.iter())
+        .map(|p| {
+            let fid = p.ident;
+            quote!(#fid,)
+        })
+        .collect();
+    let own_header = header.as_ref().map(|p| {
+        let fid = p.ident;
+        quote!(#fid: *view.#fid,)
+    });
+    let own_attrs = attrs.as_ref().map(|p| {
+        let (fid, ty) = (p.ident, p.ty);
+        quote!(#fid: <#ty as #k::derive_support::AttrSet>::from_view(view.#fid),)
+    });
+    let arb_header = header.as_ref().map(|p| {
+        let fid = p.ident;
+        quote!(#fid: #k::derive_support::arbitrary_wire(u)?,)
+    });
+    let arb_attrs = attrs.as_ref().map(|p| {
+        let (fid, ty) = (p.ident, p.ty);
+        quote!(#fid: <#ty as #k::derive_support::AttrSet>::arbitrary_set(u)?,)
+    });
+    let view_doc = format!(
+        "Zero-copy view of a [`{ident}`] message: headers as references into the received \
+         bytes, attributes decoded in one pass (generated by `#[derive(nlwire::Message)]`)."
+    );
+
+    Ok(quote! {
+        #[doc = #view_doc]
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        #[allow(dead_code)]
+        #vis struct #view<'a> {
+            /// The netlink header (length, family id, flags, seq, pid).
+            #vis nlmsg: &'a #k::NlMsgHdr,
+            /// The generic netlink header (command, version).
+            #vis genl: &'a #k::GenlMsgHdr,
+            #view_header
+            #view_attrs
+        }
+
+        #[allow(dead_code)]
+        impl<'a> #view<'a> {
+            /// The owned form (allocates for strings, bytes and lists).
+            #[inline]
+            #vis fn into_owned(self) -> #ident {
+                <#ident as #k::derive_support::Message>::from_view(self)
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::convert::From<#view<'_>> for #ident {
+            #[inline]
+            fn from(view: #view<'_>) -> Self {
+                view.into_owned()
+            }
+        }
+
+        #[automatically_derived]
+        impl #k::derive_support::Message for #ident {
+            type View<'a> = #view<'a>;
+            const CMD: u8 = #cmd;
+            const VERSION: u8 = #version;
+            const POLICY: &'static #k::Policy = #policy;
+
+            #[inline]
+            fn encode(
+                &self,
+                buf: &mut #k::MsgBuf<'_>,
+                family: u16,
+                flags: u16,
+            ) -> #k::Result<()> {
+                let m = buf.start_genl_msg(family, flags, Self::CMD, Self::VERSION);
+                let start = m.offset();
+                #put_header
+                #put_attrs
+                let _ = start;
+                buf.end_msg(m)
+            }
+
+            #[inline]
+            fn decode_body<'a>(
+                msg: #k::Msg<'a>,
+                limits: &#k::Limits,
+            ) -> #k::Result<#view<'a>> {
+                #split
+                #decode_attrs
+                ::core::result::Result::Ok(#view { nlmsg, genl, #(#build_fields)* })
+            }
+
+            #[inline]
+            fn from_view(view: #view<'_>) -> Self {
+                let _ = &view;
+                #ident { #own_header #own_attrs }
+            }
+        }
+
+        #k::__if_arbitrary! {
+            #[automatically_derived]
+            impl<'__u> #k::arbitrary::Arbitrary<'__u> for #ident {
+                fn arbitrary(
+                    u: &mut #k::arbitrary::Unstructured<'__u>,
+                ) -> #k::arbitrary::Result<Self> {
+                    let _ = &u;
+                    ::core::result::Result::Ok(#ident { #arb_header #arb_attrs })
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,349 @@
+//! One attribute (a struct field or an enum variant) after checking its annotations, and
+//! the code fragments every derive needs for it.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Expr, Ident, Lit, LitInt, Result, Type, UnOp};
+
+use crate::opts::{AttrOpts, Kind, nested_policy};
+
+/// One attribute with a checked kind and value type.
+pub struct NlaAttr {
+    /// Name in the policy and in error paths.
+    pub name: String,
+    /// Attribute type number.
+    pub nla_ty: u16,
+    /// Kind.
+    pub kind: Kind,
+    /// The Rust type holding one value (after `Option`/`Vec` for optional and multi).
+    pub inner: Type,
+    /// Annotations.
+    pub opts: AttrOpts,
+    /// Name of the hidden constant holding the check entry (`__NLWIRE_CHK_<NAME>`).
+    pub chk: Ident,
+    /// The runtime crate path.
+    pub krate: TokenStream,
+}
+
+/// An integer-literal expression with a suffix, or `(expr) as <ty>` for anything else
+/// (so literal annotations never trip `clippy::unnecessary_cast` in user crates).
+fn typed(e: &Expr, ty: &str, add: u32) -> TokenStream {
+    let ty_id = Ident::new(ty, Span::call_site());
+    let lit_value = |l: &LitInt| l.base10_parse::<i128>().ok();
+    let value = match e {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Int(i) => lit_value(i),
+            _ => None,
+        },
+        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => match &*u.expr {
+            Expr::Lit(l) => match &l.lit {
+                Lit::Int(i) => lit_value(i).map(|v| -v),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    };
+    match value {
+        Some(v) => {
+            let v = v + i128::from(add);
+            let lit = LitInt::new(&format!("{v}{ty}"), e.span());
+            quote!(#lit)
+        }
+        None if add > 0 => quote_spanned!(e.span()=> ((#e) as #ty_id + #add)),
+        None => quote_spanned!(e.span()=> ((#e) as #ty_id)),
+    }
+}
+
+impl NlaAttr {
+    /// Checks that the annotations fit the kind. `what` says where the attribute sits.
+    pub fn check_opts(&self) -> Result<()> {
+        let o = &self.opts;
+        let kw = self.kind.keyword();
+        if (o.has_len_check()) && !self.kind.takes_len() {
+            return Err(syn::Error::new(
+                o.first_check().unwrap_or_else(Span::call_site),
+                format!(
+                    "`{kw}` attributes have a fixed length; min_len/max_len/exact_len apply \
+                     to string, bytes and array"
+                ),
+            ));
+        }
+        if o.exact_len.is_some() && (o.min_len.is_some() || o.max_len.is_some()) {
+            return Err(syn::Error::new(
+                o.exact_len.span(),
+                "`exact_len` cannot be combined with `min_len`/`max_len`",
+            ));
+        }
+        if (o.min.is_some() || o.max.is_some()) && !matches!(self.kind, Kind::Int(_)) {
+            return Err(syn::Error::new(
+                o.min
+                    .as_ref()
+                    .or(o.max.as_ref())
+                    .map_or_else(Span::call_site, Spanned::span),
+                format!("`min`/`max` apply to integer kinds, not `{kw}`"),
+            ));
+        }
+        if let Some(m) = &o.flags_mask
+            && !self.kind.is_int()
+        {
+            return Err(syn::Error::new(
+                m.span(),
+                format!("`flags_mask` applies to integer and bitfield32 kinds, not `{kw}`"),
+            ));
+        }
+        if let Some(s) = o.unterminated_ok
+            && !matches!(self.kind, Kind::Str)
+        {
+            return Err(syn::Error::new(s, "`unterminated_ok` applies to `string`"));
+        }
+        if let Some(s) = o.flagged
+            && !self.kind.is_nest()
+        {
+            return Err(syn::Error::new(
+                s,
+                "`flagged` (set NLA_F_NESTED) applies to nested, indexed_array and sub_message",
+            ));
+        }
+        if let (Some(s), Some(_)) = (o.reject_duplicate, o.multi) {
+            return Err(syn::Error::new(
+                s,
+                "a `multi` attribute repeats by definition; drop `reject_duplicate`",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The marker type of the kind (`None` for flag and sub-message).
+    pub fn marker(&self) -> Option<TokenStream> {
+        self.kind
+            .marker(&self.krate, self.opts.unterminated_ok.is_some())
+    }
+
+    /// The type number as written (with NLA_F_NESTED when `flagged`).
+    pub fn wire_ty(&self) -> TokenStream {
+        let t = if self.opts.flagged.is_some() {
+            self.nla_ty | 0x8000
+        } else {
+            self.nla_ty
+        };
+        let lit = LitInt::new(&format!("{t}u16"), Span::call_site());
+        quote!(#lit)
+    }
+
+    /// The `AttrPolicy` expression with checks but without the nested policy (safe in a
+    /// constant: it reaches no static).
+    pub fn chk_entry(&self) -> TokenStream {
+        let k = &self.krate;
+        let name = &self.name;
+        let ty = self.nla_ty;
+        let inner = &self.inner;
+        let mut e = match (&self.kind, self.marker()) {
+            (Kind::Flag, _) => quote!(#k::AttrPolicy::new(#name, #ty, #k::AttrKind::Flag)),
+            (Kind::SubMessage { .. }, _) => {
+                quote!(#k::AttrPolicy::new(#name, #ty, #k::AttrKind::Binary))
+            }
+            (_, Some(m)) => {
+                quote_spanned!(inner.span()=> #k::derive_support::entry::<#inner, #m>(#name, #ty))
+            }
+            (_, None) => quote!(#k::AttrPolicy::new(#name, #ty, #k::AttrKind::Binary)),
+        };
+        let add = u32::from(matches!(self.kind, Kind::Str));
+        let o = &self.opts;
+        if let Some(x) = &o.min_len {
+            let v = typed(x, "u32", add);
+            e = quote!(#e.min_len(#v));
+        }
+        if let Some(x) = &o.max_len {
+            let v = typed(x, "u32", add);
+            e = quote!(#e.max_len(#v));
+        }
+        if let Some(x) = &o.exact_len {
+            let v = typed(x, "u32", add);
+            e = quote!(#e.exact_len(#v));
+        }
+        if o.min.is_some() || o.max.is_some() {
+            let min = o
+                .min
+                .as_ref()
+                .map_or_else(|| quote!(i128::MIN), |x| typed(x, "i128", 0));
+            let max = o
+                .max
+                .as_ref()
+                .map_or_else(|| quote!(i128::MAX), |x| typed(x, "i128", 0));
+            e = quote!(#e.range(#min, #max));
+        }
+        if let Some(x) = &o.flags_mask {
+            let v = typed(x, "u64", 0);
+            e = quote!(#e.flags_mask(#v));
+        }
+        e
+    }
+
+    /// The full policy-table entry: checks, presence rules and the nested policy.
+    pub fn policy_entry(&self, required: bool, multi: bool) -> Result<TokenStream> {
+        let mut e = self.chk_entry();
+        if required {
+            e = quote!(#e.required());
+        }
+        if multi {
+            e = quote!(#e.multi());
+        }
+        if self.opts.reject_duplicate.is_some() {
+            e = quote!(#e.reject_duplicate());
+        }
+        let nested = match &self.kind {
+            Kind::Nested => nested_policy(&self.inner)?,
+            Kind::Indexed { sub, .. } if matches!(**sub, Kind::Nested) => {
+                let elem = crate::opts::generic_inner(&self.inner, "Vec").ok_or_else(|| {
+                    syn::Error::new_spanned(&self.inner, "an indexed_array field is a `Vec<T>`")
+                })?;
+                nested_policy(elem)?
+            }
+            _ => None,
+        };
+        if let Some(p) = nested {
+            e = quote!(#e.nested(#p));
+        }
+        Ok(e)
+    }
+
+    /// Appends the value `v` (an expression of type `&inner`).
+    pub fn put(&self, v: TokenStream) -> TokenStream {
+        let k = &self.krate;
+        let inner = &self.inner;
+        let ty = self.wire_ty();
+        match (&self.kind, self.marker()) {
+            (Kind::SubMessage { .. }, _) => {
+                quote_spanned!(inner.span()=> #k::derive_support::put_sub_message::<#inner>(#v, buf, #ty)?;)
+            }
+            (_, Some(m)) => {
+                quote_spanned!(inner.span()=> <#inner as #k::derive_support::Field<#m>>::put(#v, buf, #ty)?;)
+            }
+            _ => quote!(buf.put_attr_flag(#ty)?;),
+        }
+    }
+
+    /// Decodes attribute `a` into a view value, with the annotated checks (an expression
+    /// using `?`, for kinds that go through `Field`).
+    pub fn get(&self, owner: &TokenStream) -> TokenStream {
+        let k = &self.krate;
+        let inner = &self.inner;
+        let chk = &self.chk;
+        let Some(m) = self.marker() else {
+            return quote!(compile_error!("internal: no field kind"));
+        };
+        let len_check = self
+            .opts
+            .has_len_check()
+            .then(|| quote!(#k::derive_support::check_len(&a, &#owner::#chk)?;));
+        let int_check = self.opts.has_int_check().then(|| {
+            quote!(#k::derive_support::check_int(
+                <#inner as #k::derive_support::Field<#m>>::int_of(&v), &#owner::#chk)?;)
+        });
+        quote_spanned! {inner.span()=> {
+            #len_check
+            let v = <#inner as #k::derive_support::Field<#m>>::get(a, cx)?;
+            #int_check
+            v
+        }}
+    }
+
+    /// The view type of one value.
+    pub fn view_ty(&self) -> TokenStream {
+        let k = &self.krate;
+        let inner = &self.inner;
+        match (&self.kind, self.marker()) {
+            (Kind::SubMessage { .. }, _) => {
+                quote_spanned!(inner.span()=> <#inner as #k::derive_support::SubMessage>::View<'a>)
+            }
+            (_, Some(m)) => {
+                quote_spanned!(inner.span()=> <#inner as #k::derive_support::Field<#m>>::View<'a>)
+            }
+            _ => quote!(bool),
+        }
+    }
+
+    /// The owned value of view value `v`.
+    pub fn from_view(&self, v: TokenStream) -> TokenStream {
+        let k = &self.krate;
+        let inner = &self.inner;
+        match (&self.kind, self.marker()) {
+            (Kind::SubMessage { .. }, _) => {
+                quote!(<#inner as #k::derive_support::SubMessage>::from_view(#v))
+            }
+            (_, Some(m)) => quote!(<#inner as #k::derive_support::Field<#m>>::from_view(#v)),
+            _ => v,
+        }
+    }
+
+    /// An arbitrary value expression (inside an `__if_arbitrary!` block, `u` in scope).
+    pub fn arbitrary(&self, owner: &TokenStream) -> TokenStream {
+        let k = &self.krate;
+        let inner = &self.inner;
+        let chk = &self.chk;
+        match (&self.kind, self.marker()) {
+            (Kind::SubMessage { .. }, _) => {
+                quote!(<#inner as #k::derive_support::SubMessage>::arbitrary_sub(u)?)
+            }
+            (_, Some(m)) => {
+                quote!(#k::derive_support::arbitrary_field::<#inner, #m>(u, &#owner::#chk)?)
+            }
+            _ => quote!(u.arbitrary::<bool>()?),
+        }
+    }
+
+    /// `const __NLWIRE_CHK_X: AttrPolicy = ...;` for the owner's hidden impl block.
+    pub fn chk_const(&self) -> TokenStream {
+        let k = &self.krate;
+        let chk = &self.chk;
+        let e = self.chk_entry();
+        quote! {
+            #[doc(hidden)]
+            #[allow(dead_code)]
+            const #chk: #k::AttrPolicy = #e;
+        }
+    }
+}
+
+/// `__NLWIRE_CHK_<NAME>` for a field or variant name.
+pub fn chk_ident(name: &str) -> Ident {
+    let clean: String = name
+        .trim_start_matches("r#")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format_ident!("__NLWIRE_CHK_{}", clean)
+}
+
+/// Reports the first of several attributes that share a type number.
+pub fn check_unique_types(items: &[(u16, Span, String)]) -> Result<()> {
+    let mut errors: Option<syn::Error> = None;
+    for (i, (ty, span, name)) in items.iter().enumerate() {
+        if let Some((_, _, first)) = items[..i].iter().find(|(t, _, _)| t == ty) {
+            let e = syn::Error::new(
+                *span,
+                format!(
+                    "attribute type {ty} is already used by `{first}`; `{name}` needs another number"
+                ),
+            );
+            match &mut errors {
+                Some(all) => all.combine(e),
+                None => errors = Some(e),
+            }
+        }
+    }
+    errors.map_or(Ok(()), Err)
+}
+
+/// Doc attributes of an item, to copy onto generated counterparts.
+pub fn docs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
+    attrs.iter().filter(|a| a.path().is_ident("doc")).collect()
+}
