@@ -70,7 +70,7 @@ fn out_of_order_replies_still_match() {
         let tag = tag_of(&r);
         let data = out.msg(r.ty(), 0, &tag.to_ne_bytes());
         let ack = out.ack_msg();
-        if tag % 2 == 0 {
+        if tag.is_multiple_of(2) {
             *h.lock().unwrap() = Some([data, ack].concat());
         } else {
             out.send(vec![data, ack]);

@@ -21,6 +21,11 @@ pub struct RecvBuf {
 
 impl RecvBuf {
     /// An empty buffer that allocates on first use.
+    ///
+    /// ```
+    /// let b = nlwire::sock::RecvBuf::new();
+    /// assert_eq!(b.capacity(), 0);
+    /// ```
     pub const fn new() -> Self {
         RecvBuf {
             storage: Vec::new(),
@@ -29,6 +34,10 @@ impl RecvBuf {
     }
 
     /// A buffer with room for `capacity` bytes before its first growth.
+    ///
+    /// ```
+    /// assert_eq!(nlwire::sock::RecvBuf::with_capacity(128).capacity(), 128);
+    /// ```
     pub fn with_capacity(capacity: usize) -> Self {
         RecvBuf {
             storage: vec![0; capacity],
@@ -37,31 +46,66 @@ impl RecvBuf {
     }
 
     /// The bytes received.
+    ///
+    /// ```
+    /// let mut b = nlwire::sock::RecvBuf::new();
+    /// b.extend_from_slice(b"abc");
+    /// assert_eq!(b.as_slice(), b"abc");
+    /// ```
     pub fn as_slice(&self) -> &[u8] {
         &self.storage[..self.len]
     }
 
     /// Bytes in use.
+    ///
+    /// ```
+    /// let mut b = nlwire::sock::RecvBuf::with_capacity(8);
+    /// b.extend_from_slice(&[1, 2]);
+    /// assert_eq!(b.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// True when nothing is held.
+    ///
+    /// ```
+    /// assert!(nlwire::sock::RecvBuf::new().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// Bytes the buffer can hold before it grows.
+    ///
+    /// ```
+    /// let mut b = nlwire::sock::RecvBuf::with_capacity(4);
+    /// b.extend_from_slice(&[0; 5]);
+    /// assert!(b.capacity() >= 8); // grows geometrically
+    /// ```
     pub fn capacity(&self) -> usize {
         self.storage.len()
     }
 
     /// Forgets the contents, keeping the storage.
+    ///
+    /// ```
+    /// let mut b = nlwire::sock::RecvBuf::new();
+    /// b.extend_from_slice(&[1]);
+    /// b.clear();
+    /// assert!(b.is_empty() && b.capacity() > 0);
+    /// ```
     pub fn clear(&mut self) {
         self.len = 0;
     }
 
     /// Makes room for at least `n` bytes in total (no effect if it has them).
+    ///
+    /// ```
+    /// let mut b = nlwire::sock::RecvBuf::new();
+    /// b.reserve_total(4096);
+    /// assert_eq!(b.capacity(), 4096);
+    /// ```
     pub fn reserve_total(&mut self, n: usize) {
         if self.storage.len() < n {
             self.storage.resize(n, 0);
@@ -69,6 +113,13 @@ impl RecvBuf {
     }
 
     /// Appends a copy of `bytes`, growing geometrically.
+    ///
+    /// ```
+    /// let mut b = nlwire::sock::RecvBuf::new();
+    /// b.extend_from_slice(b"ab");
+    /// b.extend_from_slice(b"cd");
+    /// assert_eq!(b.as_slice(), b"abcd");
+    /// ```
     pub fn extend_from_slice(&mut self, bytes: &[u8]) {
         let need = self.len + bytes.len();
         if need > self.storage.len() {

@@ -184,22 +184,60 @@ impl<'s, T: Transport> Dump<'s, T> {
     }
 
     /// The dump's sequence number.
+    ///
+    /// ```
+    /// let mut sock = nlwire::sock::FakePeer::new(|r, out| out.dump_with(r.ty(), &[b"abcd"], 1, true))
+    ///     .into_socket();
+    /// let mut d = sock.dump(&[16, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])?;
+    /// assert_eq!(d.seq(), 1);
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn seq(&self) -> u32 {
         self.seq
     }
 
     /// True once a message of this dump carried `NLM_F_DUMP_INTR`.
+    ///
+    /// ```
+    /// let mut sock = nlwire::sock::FakePeer::new(|r, out| out.dump_with(r.ty(), &[b"abcd"], 1, true))
+    ///     .into_socket();
+    /// let mut d = sock.dump(&[16, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])?;
+    /// d.next_msg().unwrap()?;
+    /// assert!(!d.is_interrupted()); // the first message is clean
+    /// assert!(d.next_msg().unwrap().is_err()); // NLMSG_DONE carries NLM_F_DUMP_INTR
+    /// assert!(d.is_interrupted());
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn is_interrupted(&self) -> bool {
         self.interrupted
     }
 
     /// Data messages delivered so far.
+    ///
+    /// ```
+    /// let mut sock = nlwire::sock::FakePeer::new(|r, out| out.dump_with(r.ty(), &[b"abcd"], 1, true))
+    ///     .into_socket();
+    /// let mut d = sock.dump(&[16, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])?;
+    /// d.next_msg().unwrap()?;
+    /// assert_eq!(d.delivered(), 1);
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn delivered(&self) -> usize {
         self.delivered
     }
 
     /// The next data message, `None` at the end, or the error that ended the dump (once;
     /// `None` after it).
+    ///
+    /// ```
+    /// let mut sock = nlwire::sock::FakePeer::new(|r, out| out.dump(r.ty(), &[b"abcd", b"efgh"], 2))
+    ///     .into_socket();
+    /// let mut d = sock.dump(&[16, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])?;
+    /// while let Some(m) = d.next_msg() {
+    ///     assert_eq!(m?.payload().len(), 4);
+    /// }
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn next_msg(&mut self) -> Option<Result<Msg<'_>, Error>> {
         let (start, len) = loop {
             if self.state != DumpState::Running {

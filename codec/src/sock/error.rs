@@ -36,6 +36,11 @@ pub struct KernelError {
 
 impl KernelError {
     /// An error with only an errno.
+    ///
+    /// ```
+    /// let k = nlwire::sock::KernelError::new(libc::EPERM);
+    /// assert_eq!(k.to_string(), "EPERM (Operation not permitted)");
+    /// ```
     pub fn new(errno: i32) -> Self {
         KernelError {
             errno,
@@ -137,9 +142,9 @@ pub enum Error {
     /// [`Listener`](super::Listener)); the state they described must be re-read.
     LostEvents,
     /// Replies kept overflowing the receive buffer (`ENOBUFS`) and resending made no
-    /// progress, or a dump lost messages.
+    /// progress, or (`rounds: 0`) a dump lost messages.
     Overrun {
-        /// Resend rounds tried.
+        /// Resend rounds tried; 0 for a dump.
         rounds: u32,
     },
     /// A request asked for a reply (`NLM_F_ACK` or `NLM_F_ECHO`) and none came, although
@@ -171,6 +176,11 @@ pub enum Error {
 
 impl Error {
     /// An [`Error::Io`] from an I/O error (non-OS errors map to their closest errno).
+    ///
+    /// ```
+    /// let e = nlwire::sock::Error::io("recvmsg", std::io::Error::from_raw_os_error(libc::EINTR));
+    /// assert_eq!(e.errno(), Some(libc::EINTR));
+    /// ```
     pub fn io(op: &'static str, e: io::Error) -> Self {
         Error::Io {
             op,
@@ -196,6 +206,13 @@ impl Error {
     }
 
     /// The kernel's error, if this is one.
+    ///
+    /// ```
+    /// use nlwire::sock::{Error, KernelError};
+    /// let e = Error::Kernel(Box::new(KernelError::new(17)));
+    /// assert_eq!(e.kernel().unwrap().errno, 17);
+    /// assert!(Error::LostEvents.kernel().is_none());
+    /// ```
     pub fn kernel(&self) -> Option<&KernelError> {
         match self {
             Error::Kernel(k) => Some(k),
@@ -335,6 +352,10 @@ impl fmt::Display for Error {
             Error::LostEvents => f.write_str(
                 "notifications were lost (ENOBUFS: receive buffer full); re-read the state \
                  with a dump, and consider a larger receive buffer",
+            ),
+            Error::Overrun { rounds: 0 } => f.write_str(
+                "the dump lost messages to a receive-buffer overrun (ENOBUFS); dump again \
+                 (Socket::dump_retry does) or raise SO_RCVBUF",
             ),
             Error::Overrun { rounds } => write!(
                 f,

@@ -66,9 +66,21 @@ pub struct FakePeer {
 
 impl FakePeer {
     /// Port id the fake assigns to the socket.
+    ///
+    /// ```
+    /// use nlwire::sock::{FakePeer, Transport};
+    /// assert_eq!(FakePeer::new(|_, _| {}).port_id(), FakePeer::DEFAULT_PORT);
+    /// ```
     pub const DEFAULT_PORT: u32 = 0x1000;
 
     /// A peer that answers each request message with `handler`.
+    ///
+    /// ```
+    /// use nlwire::sock::FakePeer;
+    /// // A peer that acknowledges everything.
+    /// let peer = FakePeer::new(|_req, out| out.ack());
+    /// # drop(peer);
+    /// ```
     pub fn new(handler: impl FnMut(Msg<'_>, &mut Replies) + Send + 'static) -> Self {
         FakePeer {
             port: Self::DEFAULT_PORT,
@@ -107,37 +119,90 @@ impl FakePeer {
     }
 
     /// A [`Socket`] over this peer.
+    ///
+    /// ```
+    /// let sock = nlwire::sock::FakePeer::new(|_, _| {}).into_socket();
+    /// assert_eq!(sock.port_id(), nlwire::sock::FakePeer::DEFAULT_PORT);
+    /// ```
     pub fn into_socket(self) -> Socket<FakePeer> {
         Socket::with_transport(self)
     }
 
     /// Every datagram the socket sent, in order.
+    ///
+    /// ```
+    /// let mut sock = nlwire::sock::FakePeer::new(|_, _| {}).into_socket();
+    /// let mut t = nlwire::sock::Transaction::new();
+    /// let m = t.request_mut().start_msg(0x20, 0);
+    /// t.request_mut().end_msg(m)?;
+    /// sock.transact(&mut t).unwrap();
+    /// assert_eq!(sock.transport().sent()[0].len(), 16);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn sent(&self) -> &[Vec<u8>] {
         &self.sent
     }
 
     /// The multicast groups joined.
+    ///
+    /// ```
+    /// let mut l = nlwire::sock::Listener::new(nlwire::sock::FakePeer::new(|_, _| {}).into_socket());
+    /// l.join(4)?;
+    /// assert_eq!(l.socket().transport().groups(), &[4]);
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn groups(&self) -> &[u32] {
         &self.groups
     }
 
     /// Datagrams waiting to be received.
+    ///
+    /// ```
+    /// let mut p = nlwire::sock::FakePeer::new(|_, _| {});
+    /// p.inject(0, vec![0; 16]);
+    /// assert_eq!(p.queued(), 1);
+    /// ```
     pub fn queued(&self) -> usize {
         self.queue.len()
     }
 
     /// Queues a datagram from port `sender` (0 is the kernel): a notification, a stale
     /// reply, or a forgery from another process.
+    ///
+    /// ```
+    /// let mut p = nlwire::sock::FakePeer::new(|_, _| {});
+    /// p.inject(1234, vec![0; 16]); // a forgery: the socket will drop it
+    /// let mut sock = p.into_socket();
+    /// let mut buf = nlwire::sock::RecvBuf::new();
+    /// assert!(sock.recv_raw(&mut buf, false)?.is_none());
+    /// assert_eq!(sock.stats().foreign_sender_dropped, 1);
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn inject(&mut self, sender: u32, bytes: Vec<u8>) {
         self.enqueue(sender, None, bytes);
     }
 
     /// Queues a datagram from the kernel that came from network namespace `nsid`.
+    ///
+    /// ```
+    /// let mut p = nlwire::sock::FakePeer::new(|_, _| {});
+    /// p.inject_from_nsid(3, vec![16, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    /// let mut l = nlwire::sock::Listener::new(p.into_socket());
+    /// assert_eq!(l.recv()?.nsid(), Some(3));
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn inject_from_nsid(&mut self, nsid: i32, bytes: Vec<u8>) {
         self.enqueue(0, Some(nsid), bytes);
     }
 
     /// Makes the next receive fail with `ENOBUFS`, as after a receive-queue overrun.
+    ///
+    /// ```
+    /// let mut p = nlwire::sock::FakePeer::new(|_, _| {});
+    /// p.inject_overrun();
+    /// let mut l = nlwire::sock::Listener::new(p.into_socket());
+    /// assert!(matches!(l.recv(), Err(nlwire::sock::Error::LostEvents)));
+    /// ```
     pub fn inject_overrun(&mut self) {
         self.overrun = true;
     }
@@ -268,21 +333,49 @@ pub struct Replies {
 
 impl Replies {
     /// The header of the request being answered.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     assert_eq!(out.request().seq(), req.seq());
+    /// });
+    /// ```
     pub fn request(&self) -> &NlMsgHdr {
         &self.request
     }
 
     /// The socket's port id.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     assert_eq!(out.port(), req.pid());
+    /// });
+    /// ```
     pub fn port(&self) -> u32 {
         self.port
     }
 
     /// A message of type `ty` with `flags` and `payload` (padded), addressed to the request.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     let m = out.msg(req.ty(), 0, b"hi\0");
+    ///     assert_eq!(m.len(), 20); // header + padded payload
+    ///     out.send(vec![m]);
+    /// });
+    /// ```
     pub fn msg(&self, ty: u16, flags: u16, payload: &[u8]) -> Vec<u8> {
         self.msg_with_seq(self.request.seq(), ty, flags, payload)
     }
 
     /// A message with an arbitrary sequence number.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     // A reply the socket must ignore: wrong sequence number.
+    ///     let stale = out.msg_with_seq(req.seq() + 7, req.ty(), 0, &[]);
+    ///     out.send(vec![stale]);
+    /// });
+    /// ```
     pub fn msg_with_seq(&self, seq: u32, ty: u16, flags: u16, payload: &[u8]) -> Vec<u8> {
         let mut b = MsgBuf::new();
         let m = b.start_msg(ty, flags);
@@ -295,12 +388,27 @@ impl Replies {
     }
 
     /// An ACK (`NLMSG_ERROR`, code 0, request header echoed as with `NETLINK_CAP_ACK`).
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     let ack = out.ack_msg();
+    ///     assert_eq!(ack.len(), 16 + 4 + 16);
+    ///     out.send(vec![ack]);
+    /// });
+    /// ```
     pub fn ack_msg(&self) -> Vec<u8> {
         self.error_msg(0, None, None)
     }
 
     /// An `NLMSG_ERROR` with `-errno`, and extended-ack TLVs when `text` or `offset` is
     /// given.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     let e = out.error_msg(libc::EINVAL, Some("bad value"), Some(20));
+    ///     out.send(vec![e]);
+    /// });
+    /// ```
     pub fn error_msg(&self, errno: i32, text: Option<&str>, offset: Option<u32>) -> Vec<u8> {
         let mut body = MsgBuf::new();
         body.put(&(-errno).to_ne_bytes());
@@ -321,6 +429,14 @@ impl Replies {
 
     /// An `NLMSG_ERROR` saying attribute `ty` is missing, inside the nest at `nest_offset`
     /// (top level when `None`).
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     // Attribute 3 is missing at the top level.
+    ///     let e = out.missing_attr_msg(libc::EINVAL, 3, None);
+    ///     out.send(vec![e]);
+    /// });
+    /// ```
     pub fn missing_attr_msg(&self, errno: i32, ty: u32, nest_offset: Option<u32>) -> Vec<u8> {
         let mut body = MsgBuf::new();
         body.put(&(-errno).to_ne_bytes());
@@ -333,44 +449,98 @@ impl Replies {
     }
 
     /// An `NLMSG_DONE` with error code `-errno` and `flags` (`NLM_F_MULTI` is added).
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     let part = out.msg(req.ty(), nlwire::consts::NLM_F_MULTI, b"x\0\0\0");
+    ///     let done = out.done_msg(0, 0);
+    ///     out.send(vec![part, done]); // NLMSG_DONE in the same datagram, as kernels >= 6.9 do
+    /// });
+    /// ```
     pub fn done_msg(&self, errno: i32, flags: u16) -> Vec<u8> {
         self.msg(NLMSG_DONE, flags | NLM_F_MULTI, &(-errno).to_ne_bytes())
     }
 
     /// Queues `msgs` as one datagram from the kernel.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     let (a, b) = (out.msg(req.ty(), 0, b"one\0"), out.ack_msg());
+    ///     out.send(vec![a, b]);
+    /// });
+    /// ```
     pub fn send(&mut self, msgs: Vec<Vec<u8>>) {
         self.send_from(0, msgs);
     }
 
     /// Queues `msgs` as one datagram from port `sender` (not the kernel: a forgery).
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     let forged = out.ack_msg();
+    ///     out.send_from(4321, vec![forged]); // dropped and counted by the socket
+    ///     out.error(libc::EPERM);
+    /// });
+    /// ```
     pub fn send_from(&mut self, sender: u32, msgs: Vec<Vec<u8>>) {
         self.datagrams.push((sender, msgs.concat()));
     }
 
     /// Makes the socket's next receive fail with `ENOBUFS` (queued datagrams stay).
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     out.overrun(); // the reply "was dropped": the socket resends the request
+    ///     out.ack();
+    /// });
+    /// ```
     pub fn overrun(&mut self) {
         self.overrun = true;
     }
 
     /// Sends an ACK.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     out.ack();
+    /// });
+    /// ```
     pub fn ack(&mut self) {
         let m = self.ack_msg();
         self.send(vec![m]);
     }
 
     /// Sends an error.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     out.error(libc::ENODEV);
+    /// });
+    /// ```
     pub fn error(&mut self, errno: i32) {
         let m = self.error_msg(errno, None, None);
         self.send(vec![m]);
     }
 
     /// Sends an error with an extended-ack message and offending-attribute offset.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     out.error_ext(libc::EINVAL, "unknown key", Some(24));
+    /// });
+    /// ```
     pub fn error_ext(&mut self, errno: i32, text: &str, offset: Option<u32>) {
         let m = self.error_msg(errno, Some(text), offset);
         self.send(vec![m]);
     }
 
     /// Sends one data message.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     out.data(req.ty(), 0, b"payload\0");
+    /// });
+    /// ```
     pub fn data(&mut self, ty: u16, flags: u16, payload: &[u8]) {
         let m = self.msg(ty, flags, payload);
         self.send(vec![m]);
@@ -378,12 +548,24 @@ impl Replies {
 
     /// Sends a dump: one `NLM_F_MULTI` message of type `ty` per payload, `per_datagram`
     /// to a datagram, `NLMSG_DONE` in the last one.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     out.dump(req.ty(), &[b"a\0\0\0", b"b\0\0\0", b"c\0\0\0"], 2);
+    /// });
+    /// ```
     pub fn dump(&mut self, ty: u16, payloads: &[&[u8]], per_datagram: usize) {
         self.dump_with(ty, payloads, per_datagram, false);
     }
 
     /// Sends a dump whose messages after the first carry `NLM_F_DUMP_INTR` when
     /// `interrupted` (as the kernel flags a dump whose data changed), `NLMSG_DONE` too.
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     out.dump_with(req.ty(), &[b"a\0\0\0", b"b\0\0\0"], 1, true);
+    /// });
+    /// ```
     pub fn dump_with(
         &mut self,
         ty: u16,
@@ -413,6 +595,12 @@ impl Replies {
     }
 
     /// Sends `NLMSG_DONE` (an empty, successful dump).
+    ///
+    /// ```
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     out.done();
+    /// });
+    /// ```
     pub fn done(&mut self) {
         let m = self.done_msg(0, 0);
         self.send(vec![m]);

@@ -17,31 +17,84 @@ use crate::msg::Msg;
 use crate::policy::{AttrKind, AttrPolicy, Policy};
 
 /// `CTRL_CMD_NEWFAMILY`: the reply to `CTRL_CMD_GETFAMILY`.
+///
+/// ```
+/// use nlwire::sock::genl::*;
+/// assert_eq!((CTRL_CMD_NEWFAMILY, CTRL_CMD_GETFAMILY), (1, 3));
+/// ```
 pub const CTRL_CMD_NEWFAMILY: u8 = 1;
 /// `CTRL_CMD_GETFAMILY`.
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_CMD_GETFAMILY, 3);
+/// ```
 pub const CTRL_CMD_GETFAMILY: u8 = 3;
 /// `CTRL_ATTR_FAMILY_ID` (u16).
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_ATTR_FAMILY_ID, 1);
+/// ```
 pub const CTRL_ATTR_FAMILY_ID: u16 = 1;
 /// `CTRL_ATTR_FAMILY_NAME` (string).
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_ATTR_FAMILY_NAME, 2);
+/// ```
 pub const CTRL_ATTR_FAMILY_NAME: u16 = 2;
 /// `CTRL_ATTR_VERSION` (u32).
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_ATTR_VERSION, 3);
+/// ```
 pub const CTRL_ATTR_VERSION: u16 = 3;
 /// `CTRL_ATTR_HDRSIZE` (u32).
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_ATTR_HDRSIZE, 4);
+/// ```
 pub const CTRL_ATTR_HDRSIZE: u16 = 4;
 /// `CTRL_ATTR_MAXATTR` (u32).
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_ATTR_MAXATTR, 5);
+/// ```
 pub const CTRL_ATTR_MAXATTR: u16 = 5;
 /// `CTRL_ATTR_OPS` (nested array).
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_ATTR_OPS, 6);
+/// ```
 pub const CTRL_ATTR_OPS: u16 = 6;
 /// `CTRL_ATTR_MCAST_GROUPS` (nested array of groups).
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_ATTR_MCAST_GROUPS, 7);
+/// ```
 pub const CTRL_ATTR_MCAST_GROUPS: u16 = 7;
 /// `CTRL_ATTR_MCAST_GRP_NAME` (string).
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_ATTR_MCAST_GRP_NAME, 1);
+/// ```
 pub const CTRL_ATTR_MCAST_GRP_NAME: u16 = 1;
 /// `CTRL_ATTR_MCAST_GRP_ID` (u32).
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_ATTR_MCAST_GRP_ID, 2);
+/// ```
 pub const CTRL_ATTR_MCAST_GRP_ID: u16 = 2;
 /// Where a `nlctrl` request's attributes start.
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_ATTRS_AT, 20); // nlmsghdr + genlmsghdr
+/// ```
 pub const CTRL_ATTRS_AT: usize = NLMSG_HDRLEN + GENL_HDRLEN;
 
 /// Policy of a multicast group entry.
+///
+/// ```
+/// assert_eq!(nlwire::sock::genl::CTRL_MCAST_GRP_POLICY.get(2).unwrap().name, "id");
+/// ```
 pub static CTRL_MCAST_GRP_POLICY: Policy = Policy::new(
     "mcast-group",
     &[
@@ -51,6 +104,14 @@ pub static CTRL_MCAST_GRP_POLICY: Policy = Policy::new(
 );
 
 /// Policy of `nlctrl`'s family attributes (names errors in getfamily requests).
+///
+/// ```
+/// use nlwire::sock::{genl, Transaction};
+/// let mut t = Transaction::new();
+/// genl::put_getfamily(t.request_mut(), Some("nlctrl"))?;
+/// t.set_policy(&genl::CTRL_POLICY, genl::CTRL_ATTRS_AT); // errors name "family-name"
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 pub static CTRL_POLICY: Policy = Policy::new(
     "ctrl",
     &[
@@ -70,6 +131,11 @@ pub static CTRL_POLICY: Policy = Policy::new(
 );
 
 /// A multicast group of a family.
+///
+/// ```
+/// let g = nlwire::sock::genl::McastGroup { name: "notify".into(), id: 2 };
+/// assert_eq!(g.id, 2);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct McastGroup {
     /// Its name.
@@ -106,6 +172,20 @@ pub struct Family {
 
 impl Family {
     /// Decodes a `CTRL_CMD_NEWFAMILY` message.
+    ///
+    /// ```
+    /// use nlwire::consts::*;
+    /// use nlwire::sock::genl::*;
+    /// let mut b = nlwire::MsgBuf::new();
+    /// let m = b.start_genl_msg(GENL_ID_CTRL, 0, CTRL_CMD_NEWFAMILY, 2);
+    /// b.put_attr_u16(CTRL_ATTR_FAMILY_ID, 0x10)?;
+    /// b.put_attr_str(CTRL_ATTR_FAMILY_NAME, "nlctrl")?;
+    /// b.end_msg(m)?;
+    /// let msg = nlwire::Msg::parse(b.as_slice())?;
+    /// let f = Family::parse(&msg).unwrap();
+    /// assert_eq!((f.name.as_str(), f.id), ("nlctrl", 0x10));
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn parse(msg: &Msg<'_>) -> Result<Family, Error> {
         let (_, attrs) = msg.genl()?;
         let idx = AttrIndex::<8>::parse(attrs)?;
@@ -143,6 +223,13 @@ impl Family {
     }
 
     /// The id of multicast group `name`.
+    ///
+    /// ```
+    /// use nlwire::sock::genl::{Family, McastGroup};
+    /// let f = Family { name: "f".into(), id: 30, version: 1, hdrsize: 0, maxattr: 0, ops: 0,
+    ///                  mcast_groups: vec![McastGroup { name: "g".into(), id: 5 }] };
+    /// assert_eq!((f.mcast_group("g"), f.mcast_group("h")), (Some(5), None));
+    /// ```
     pub fn mcast_group(&self, name: &str) -> Option<u32> {
         self.mcast_groups
             .iter()
@@ -298,6 +385,11 @@ pub fn forget_family(name: &str) {
 }
 
 /// True when family `name` is in the cache.
+///
+/// ```
+/// nlwire::sock::genl::forget_family("nlctrl");
+/// assert!(!nlwire::sock::genl::is_cached("nlctrl"));
+/// ```
 pub fn is_cached(name: &str) -> bool {
     cache().contains_key(name)
 }

@@ -20,6 +20,10 @@ use crate::consts::{
 };
 
 /// Receive buffer asked for by default (OVS asks for 4 MiB with `SO_RCVBUFFORCE`).
+///
+/// ```
+/// assert_eq!(nlwire::sock::DEFAULT_RCVBUF, 4 << 20);
+/// ```
 pub const DEFAULT_RCVBUF: usize = 4 << 20;
 
 /// How to open a kernel netlink socket. Every field has the default described on its
@@ -65,6 +69,10 @@ impl SocketOptions {
     }
 
     /// The protocol.
+    ///
+    /// ```
+    /// assert_eq!(nlwire::sock::SocketOptions::new(0).protocol(), 0);
+    /// ```
     pub fn protocol(&self) -> i32 {
         self.protocol
     }
@@ -203,6 +211,13 @@ impl Kernel {
     /// Creates, configures, binds (kernel-assigned port id) and optionally connects a
     /// socket. `NETLINK_EXT_ACK` and `NETLINK_CAP_ACK` failures are tolerated (old
     /// kernels; see [`ext_ack`](Self::ext_ack)); every other option asked for must succeed.
+    ///
+    /// ```no_run
+    /// use nlwire::sock::{Kernel, SocketOptions, Transport};
+    /// let k = Kernel::open(&SocketOptions::new(nlwire::consts::NETLINK_ROUTE))?;
+    /// assert!(k.rcvbuf() > 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn open(opts: &SocketOptions) -> io::Result<Self> {
         let proto = NonZeroU32::new(opts.protocol as u32).map(Protocol::from_raw);
         let fd = rustix::net::socket_with(
@@ -244,21 +259,49 @@ impl Kernel {
     }
 
     /// The netlink protocol.
+    ///
+    /// ```no_run
+    /// use nlwire::sock::{Kernel, SocketOptions};
+    /// let mut k = Kernel::open(&SocketOptions::new(nlwire::consts::NETLINK_GENERIC))?;
+    /// assert_eq!(k.protocol(), 16);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn protocol(&self) -> i32 {
         self.protocol
     }
 
     /// Whether `NETLINK_EXT_ACK` is on.
+    ///
+    /// ```no_run
+    /// use nlwire::sock::{Kernel, SocketOptions};
+    /// let mut k = Kernel::open(&SocketOptions::new(nlwire::consts::NETLINK_GENERIC))?;
+    /// assert!(k.ext_ack());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn ext_ack(&self) -> bool {
         self.ext_ack
     }
 
     /// Whether `NETLINK_CAP_ACK` is on.
+    ///
+    /// ```no_run
+    /// use nlwire::sock::{Kernel, SocketOptions};
+    /// let mut k = Kernel::open(&SocketOptions::new(nlwire::consts::NETLINK_GENERIC))?;
+    /// assert!(k.cap_ack());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn cap_ack(&self) -> bool {
         self.cap_ack
     }
 
     /// Sets a boolean `SOL_NETLINK` option (`NETLINK_GET_STRICT_CHK`, ...).
+    ///
+    /// ```no_run
+    /// use nlwire::sock::{Kernel, SocketOptions};
+    /// let mut k = Kernel::open(&SocketOptions::new(nlwire::consts::NETLINK_GENERIC))?;
+    /// k.set_netlink_option(nlwire::consts::NETLINK_NO_ENOBUFS, true)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn set_netlink_option(&mut self, name: i32, on: bool) -> io::Result<()> {
         set_bool(self.fd.as_fd(), name, on)?;
         if name == NETLINK_LISTEN_ALL_NSID {
@@ -268,6 +311,13 @@ impl Kernel {
     }
 
     /// Sets the receive buffer (`SO_RCVBUFFORCE`, else `SO_RCVBUF`) and reads it back.
+    ///
+    /// ```no_run
+    /// use nlwire::sock::{Kernel, SocketOptions};
+    /// let mut k = Kernel::open(&SocketOptions::new(nlwire::consts::NETLINK_GENERIC))?;
+    /// assert!(k.set_rcvbuf(1 << 20)? >= 1 << 20);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn set_rcvbuf(&mut self, bytes: usize) -> io::Result<usize> {
         set_rcvbuf(self.fd.as_fd(), bytes)?;
         self.rcvbuf = sockopt::socket_recv_buffer_size(&self.fd)?;
@@ -275,6 +325,13 @@ impl Kernel {
     }
 
     /// Sets `SO_RCVTIMEO`: a blocking receive fails with `EAGAIN` after `timeout`.
+    ///
+    /// ```no_run
+    /// use nlwire::sock::{Kernel, SocketOptions};
+    /// let mut k = Kernel::open(&SocketOptions::new(nlwire::consts::NETLINK_GENERIC))?;
+    /// k.set_read_timeout(Some(std::time::Duration::from_millis(100)))?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn set_read_timeout(&mut self, timeout: Option<std::time::Duration>) -> io::Result<()> {
         sockopt::set_socket_timeout(&self.fd, sockopt::Timeout::Recv, timeout)?;
         Ok(())

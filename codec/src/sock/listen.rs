@@ -34,6 +34,15 @@ pub struct Listener<T: Transport = Kernel> {
 }
 
 /// One datagram of notifications, viewed in the listener's buffer.
+///
+/// ```
+/// let mut p = nlwire::sock::FakePeer::new(|_, _| {});
+/// p.inject(0, vec![16, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+/// let mut l = nlwire::sock::Listener::new(p.into_socket());
+/// let d = l.recv()?;
+/// assert_eq!(d.bytes().len(), 16);
+/// # Ok::<(), nlwire::sock::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Datagram<'a> {
     bytes: &'a [u8],
@@ -42,17 +51,41 @@ pub struct Datagram<'a> {
 
 impl<'a> Datagram<'a> {
     /// The messages it holds.
+    ///
+    /// ```
+    /// let mut p = nlwire::sock::FakePeer::new(|_, _| {});
+    /// p.inject(0, vec![16, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    /// let mut l = nlwire::sock::Listener::new(p.into_socket());
+    /// assert_eq!(l.recv()?.messages().count(), 1);
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn messages(&self) -> Messages<'a> {
         Messages::new(self.bytes)
     }
 
     /// The raw bytes.
+    ///
+    /// ```
+    /// let mut p = nlwire::sock::FakePeer::new(|_, _| {});
+    /// p.inject(0, vec![16, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    /// let mut l = nlwire::sock::Listener::new(p.into_socket());
+    /// assert_eq!(l.recv()?.bytes()[4], 0x20);
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
 
     /// The id of the network namespace it came from (with `NETLINK_LISTEN_ALL_NSID`, for
     /// namespaces other than ours that have an id).
+    ///
+    /// ```
+    /// let mut p = nlwire::sock::FakePeer::new(|_, _| {});
+    /// p.inject(0, vec![16, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    /// let mut l = nlwire::sock::Listener::new(p.into_socket());
+    /// assert_eq!(l.recv()?.nsid(), None); // our own namespace
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn nsid(&self) -> Option<i32> {
         self.nsid
     }
@@ -74,6 +107,11 @@ impl Listener<Kernel> {
 
 impl<T: Transport> Listener<T> {
     /// Listens on `sock`.
+    ///
+    /// ```
+    /// let l = nlwire::sock::Listener::new(nlwire::sock::FakePeer::new(|_, _| {}).into_socket());
+    /// # drop(l);
+    /// ```
     pub fn new(sock: Socket<T>) -> Self {
         Listener {
             sock,
@@ -82,6 +120,12 @@ impl<T: Transport> Listener<T> {
     }
 
     /// Joins multicast group `group` (`NETLINK_ADD_MEMBERSHIP`; idempotent).
+    ///
+    /// ```
+    /// let mut l = nlwire::sock::Listener::new(nlwire::sock::FakePeer::new(|_, _| {}).into_socket());
+    /// l.join(1)?;
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn join(&mut self, group: u32) -> Result<(), Error> {
         self.sock
             .core
@@ -91,6 +135,14 @@ impl<T: Transport> Listener<T> {
     }
 
     /// Leaves multicast group `group`. Notifications already queued stay readable.
+    ///
+    /// ```
+    /// let mut l = nlwire::sock::Listener::new(nlwire::sock::FakePeer::new(|_, _| {}).into_socket());
+    /// l.join(1)?;
+    /// l.leave(1)?;
+    /// assert!(l.socket().transport().groups().is_empty());
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn leave(&mut self, group: u32) -> Result<(), Error> {
         self.sock
             .core
@@ -101,6 +153,19 @@ impl<T: Transport> Listener<T> {
 
     /// Waits for the next datagram of notifications. Fails with [`Error::LostEvents`] when
     /// the kernel dropped some since the last call.
+    ///
+    /// ```no_run
+    /// let mut l = nlwire::sock::Listener::open(nlwire::consts::NETLINK_ROUTE)?;
+    /// l.join(1)?; // RTNLGRP_LINK
+    /// loop {
+    ///     match l.recv() {
+    ///         Ok(d) => for m in d.messages() { println!("link event {}", m?.ty()) },
+    ///         Err(nlwire::sock::Error::LostEvents) => { /* re-dump the links */ }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    /// }
+    /// # #[allow(unreachable_code)] Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn recv(&mut self) -> Result<Datagram<'_>, Error> {
         match self.receive(true)? {
             Some(d) => Ok(d),
@@ -113,6 +178,12 @@ impl<T: Transport> Listener<T> {
 
     /// The next datagram if one is queued (`Ok(None)` otherwise): for event loops that
     /// poll the socket's descriptor.
+    ///
+    /// ```
+    /// let mut l = nlwire::sock::Listener::new(nlwire::sock::FakePeer::new(|_, _| {}).into_socket());
+    /// assert!(l.try_recv()?.is_none());
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn try_recv(&mut self) -> Result<Option<Datagram<'_>>, Error> {
         self.receive(false)
     }
@@ -131,16 +202,33 @@ impl<T: Transport> Listener<T> {
     }
 
     /// The socket (port id, statistics).
+    ///
+    /// ```
+    /// let l = nlwire::sock::Listener::new(nlwire::sock::FakePeer::new(|_, _| {}).into_socket());
+    /// assert_eq!(l.socket().stats().overruns, 0);
+    /// ```
     pub fn socket(&self) -> &Socket<T> {
         &self.sock
     }
 
     /// The socket, writable (options, the transport).
+    ///
+    /// ```
+    /// let mut l = nlwire::sock::Listener::new(nlwire::sock::FakePeer::new(|_, _| {}).into_socket());
+    /// l.socket_mut().transport_mut().inject_overrun();
+    /// assert!(l.recv().is_err());
+    /// ```
     pub fn socket_mut(&mut self) -> &mut Socket<T> {
         &mut self.sock
     }
 
     /// Gives the socket back.
+    ///
+    /// ```
+    /// let l = nlwire::sock::Listener::new(nlwire::sock::FakePeer::new(|_, _| {}).into_socket());
+    /// let sock = l.into_socket();
+    /// # drop(sock);
+    /// ```
     pub fn into_socket(self) -> Socket<T> {
         self.sock
     }

@@ -38,8 +38,10 @@
 //! # Ok::<(), nlwire::sock::Error>(())
 //! ```
 //!
-//! `unsafe` is confined to [`sys`](self) (two `SOL_NETLINK` calls rustix lacks); the rest
-//! goes through rustix's safe API.
+//! `unsafe` is confined to the private `sock::sys` module (`setsockopt` for the
+//! `SOL_NETLINK` options and the `recvmsg` that reads the `NETLINK_LISTEN_ALL_NSID`
+//! control message, which rustix lacks); every other system call goes through rustix's
+//! safe API.
 
 mod buf;
 mod dump;

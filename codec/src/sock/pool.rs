@@ -11,6 +11,10 @@ use super::socket::Socket;
 use super::txn::{Reply, Transaction};
 
 /// Most idle sockets kept per protocol and network namespace.
+///
+/// ```
+/// assert_eq!(nlwire::sock::pool::MAX_IDLE, 16);
+/// ```
 pub const MAX_IDLE: usize = 16;
 
 /// Sockets belong to the network namespace of the thread that opened them, so the pool
@@ -76,6 +80,12 @@ impl Drop for Pooled {
 
 /// Takes an idle socket for `protocol` in the calling thread's network namespace, or
 /// opens one with the default options.
+///
+/// ```no_run
+/// let mut sock = nlwire::sock::pool::socket(nlwire::consts::NETLINK_ROUTE)?;
+/// println!("borrowed port {}", sock.port_id());
+/// # Ok::<(), nlwire::sock::Error>(())
+/// ```
 pub fn socket(protocol: i32) -> Result<Pooled, Error> {
     let key = key(protocol);
     if let Some(sock) = key.and_then(|k| pool().get_mut(&k).and_then(Vec::pop)) {
@@ -91,6 +101,12 @@ pub fn socket(protocol: i32) -> Result<Pooled, Error> {
 }
 
 /// Idle sockets for `protocol` in the calling thread's network namespace.
+///
+/// ```no_run
+/// drop(nlwire::sock::pool::socket(nlwire::consts::NETLINK_GENERIC)?);
+/// assert!(nlwire::sock::pool::idle(nlwire::consts::NETLINK_GENERIC) >= 1);
+/// # Ok::<(), nlwire::sock::Error>(())
+/// ```
 pub fn idle(protocol: i32) -> usize {
     key(protocol).map_or(0, |k| pool().get(&k).map_or(0, Vec::len))
 }
@@ -114,6 +130,17 @@ pub fn transact(protocol: i32, txn: &mut Transaction) -> Result<Reply<'_>, Error
 
 /// Runs a batch on a pooled socket (see [`Socket::transact_multiple`]). If no socket can
 /// be had, every transaction gets that error.
+///
+/// ```no_run
+/// use nlwire::sock::{genl, pool, Transaction};
+/// let mut txns: Vec<Transaction> = ["nlctrl", "ethtool"].iter().map(|n| {
+///     let mut t = Transaction::new();
+///     genl::put_getfamily(t.request_mut(), Some(n)).unwrap();
+///     t
+/// }).collect();
+/// pool::transact_multiple(nlwire::consts::NETLINK_GENERIC, &mut txns)?;
+/// # Ok::<(), nlwire::sock::Error>(())
+/// ```
 pub fn transact_multiple(protocol: i32, txns: &mut [Transaction]) -> Result<(), Error> {
     let mut sock = match socket(protocol) {
         Ok(s) => s,

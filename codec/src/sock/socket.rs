@@ -12,6 +12,10 @@ use super::transport::{Received, Transport};
 
 /// Size of the overflow area that catches the part of a datagram that does not fit the
 /// caller's buffer (OVS's 64 KiB tail iovec), so one `recvmsg` reads every reply whole.
+///
+/// ```
+/// assert_eq!(nlwire::sock::OVERFLOW_LEN, 65536);
+/// ```
 pub const OVERFLOW_LEN: usize = 64 << 10;
 
 /// Counters a [`Socket`] keeps; read them with [`Socket::stats`].
@@ -232,6 +236,12 @@ impl Socket<Kernel> {
     }
 
     /// The netlink protocol.
+    ///
+    /// ```no_run
+    /// let s = nlwire::sock::Socket::open(nlwire::consts::NETLINK_ROUTE)?;
+    /// assert_eq!(s.protocol(), 0);
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
     pub fn protocol(&self) -> i32 {
         self.core.t.protocol()
     }
@@ -261,22 +271,42 @@ impl<T: Transport> Socket<T> {
     }
 
     /// Our port id (the kernel assigns it at bind time).
+    ///
+    /// ```
+    /// let sock = nlwire::sock::FakePeer::new(|_, _| {}).with_rcvbuf(8192).into_socket();
+    /// assert_eq!(sock.port_id(), nlwire::sock::FakePeer::DEFAULT_PORT);
+    /// ```
     pub fn port_id(&self) -> u32 {
         self.core.t.port_id()
     }
 
     /// The receive buffer size as read back from the kernel.
+    ///
+    /// ```
+    /// let sock = nlwire::sock::FakePeer::new(|_, _| {}).with_rcvbuf(8192).into_socket();
+    /// assert_eq!(sock.rcvbuf(), 8192);
+    /// ```
     pub fn rcvbuf(&self) -> usize {
         self.core.t.rcvbuf()
     }
 
     /// The counters: datagrams dropped from foreign senders, stale replies ignored,
     /// overruns and resends.
+    ///
+    /// ```
+    /// let sock = nlwire::sock::FakePeer::new(|_, _| {}).with_rcvbuf(8192).into_socket();
+    /// assert_eq!(sock.stats(), nlwire::sock::Stats::default());
+    /// ```
     pub fn stats(&self) -> Stats {
         self.core.stats
     }
 
     /// The sequence number the next request will get.
+    ///
+    /// ```
+    /// let sock = nlwire::sock::FakePeer::new(|_, _| {}).with_rcvbuf(8192).into_socket();
+    /// assert_eq!(sock.next_seq(), 1);
+    /// ```
     pub fn next_seq(&self) -> u32 {
         self.core.next_seq
     }
@@ -307,11 +337,21 @@ impl<T: Transport> Socket<T> {
     }
 
     /// The transport.
+    ///
+    /// ```
+    /// let sock = nlwire::sock::FakePeer::new(|_, _| {}).with_rcvbuf(8192).into_socket();
+    /// assert!(sock.transport().sent().is_empty());
+    /// ```
     pub fn transport(&self) -> &T {
         &self.core.t
     }
 
     /// The transport, writable (the socket is then no longer returned to a pool).
+    ///
+    /// ```
+    /// let mut sock = nlwire::sock::FakePeer::new(|_, _| {}).into_socket();
+    /// sock.transport_mut().inject_overrun();
+    /// ```
     pub fn transport_mut(&mut self) -> &mut T {
         self.dirty = true;
         &mut self.core.t

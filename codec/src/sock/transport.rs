@@ -4,6 +4,16 @@
 use std::io::{self, IoSlice, IoSliceMut};
 
 /// What one receive call read.
+///
+/// ```
+/// let mut p = nlwire::sock::FakePeer::new(|_, _| {});
+/// p.inject(0, vec![0; 16]);
+/// let mut sock = p.into_socket();
+/// let mut buf = nlwire::sock::RecvBuf::new();
+/// let r = sock.recv_raw(&mut buf, false)?.unwrap();
+/// assert_eq!((r.len, r.sender, r.truncated), (16, Some(0), false));
+/// # Ok::<(), nlwire::sock::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Received {
     /// Length of the whole datagram, even when it did not fit (as `MSG_TRUNC` reports it).

@@ -69,11 +69,32 @@ pub(crate) const UIO_MAXIOV: usize = 1024;
 /// OVS clamps the iovec count to 16..=128.
 const DEFAULT_MAX_IOVS: usize = 128;
 /// Reply buffer a transaction starts with unless told otherwise.
+///
+/// ```
+/// assert_eq!(nlwire::sock::Transaction::new().reply_capacity(), 0); // reserved when first sent
+/// assert_eq!(nlwire::sock::txn::DEFAULT_REPLY_CAPACITY, 1024);
+/// ```
 pub const DEFAULT_REPLY_CAPACITY: usize = 1024;
 /// Resend rounds without progress before [`Error::Overrun`].
 const MAX_STALLED_ROUNDS: u32 = 8;
 
 /// What a successful request got back.
+///
+/// ```
+/// use nlwire::consts::*;
+/// use nlwire::sock::{FakePeer, ReplyKind, Transaction};
+/// let mut sock = FakePeer::new(|req, out| {
+///     let d = out.msg(req.ty(), 0, b"data");
+///     let a = out.ack_msg();
+///     out.send(vec![d, a]);
+/// })
+/// .into_socket();
+/// let mut t = Transaction::new();
+/// let m = t.request_mut().start_msg(0x20, NLM_F_ACK);
+/// t.request_mut().end_msg(m)?;
+/// assert_eq!(sock.transact(&mut t).unwrap().kind(), ReplyKind::Data);
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReplyKind {
     /// Nothing: the request asked for no reply and the kernel sent none, which means
@@ -177,11 +198,37 @@ impl Transaction {
     /// [`MsgBuf::start_msg`] or [`MsgBuf::start_genl_msg`], close it with
     /// [`MsgBuf::end_msg`]). The transport fills in `nlmsg_seq`, `nlmsg_pid` and
     /// `NLM_F_REQUEST`.
+    ///
+    /// ```
+    /// let mut t = nlwire::sock::Transaction::new();
+    /// let b = t.request_mut();
+    /// let m = b.start_genl_msg(0x10, nlwire::consts::NLM_F_ACK, 3, 1);
+    /// b.put_attr_str(2, "nlctrl")?;
+    /// b.end_msg(m)?;
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn request_mut(&mut self) -> &mut MsgBuf<'static> {
         &mut self.request
     }
 
     /// The request bytes (with the header as last sent).
+    ///
+    /// ```
+    /// use nlwire::consts::*;
+    /// use nlwire::sock::{FakePeer, ReplyKind, Transaction};
+    /// let mut sock = FakePeer::new(|req, out| {
+    ///     let d = out.msg(req.ty(), 0, b"data");
+    ///     let a = out.ack_msg();
+    ///     out.send(vec![d, a]);
+    /// })
+    /// .into_socket();
+    /// let mut t = Transaction::new();
+    /// let m = t.request_mut().start_msg(0x20, NLM_F_ACK);
+    /// t.request_mut().end_msg(m)?;
+    /// sock.transact(&mut t).unwrap();
+    /// assert_eq!(&t.request()[8..12], &1u32.to_ne_bytes()); // seq filled in
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn request(&self) -> &[u8] {
         self.request.as_slice()
     }
@@ -229,6 +276,12 @@ impl Transaction {
     }
 
     /// The capacity of the reply buffer now held.
+    ///
+    /// ```
+    /// let mut t = nlwire::sock::Transaction::new();
+    /// t.set_reply_capacity(64);
+    /// assert_eq!(t.reply_capacity(), 64);
+    /// ```
     pub fn reply_capacity(&self) -> usize {
         self.reply.capacity()
     }
@@ -249,11 +302,46 @@ impl Transaction {
     }
 
     /// The sequence number the request was last sent with (0 before it is sent).
+    ///
+    /// ```
+    /// use nlwire::consts::*;
+    /// use nlwire::sock::{FakePeer, ReplyKind, Transaction};
+    /// let mut sock = FakePeer::new(|req, out| {
+    ///     let d = out.msg(req.ty(), 0, b"data");
+    ///     let a = out.ack_msg();
+    ///     out.send(vec![d, a]);
+    /// })
+    /// .into_socket();
+    /// let mut t = Transaction::new();
+    /// let m = t.request_mut().start_msg(0x20, NLM_F_ACK);
+    /// t.request_mut().end_msg(m)?;
+    /// sock.transact(&mut t).unwrap();
+    /// assert_eq!(t.seq(), 1);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn seq(&self) -> u32 {
         self.seq
     }
 
     /// True once the transaction has a result.
+    ///
+    /// ```
+    /// use nlwire::consts::*;
+    /// use nlwire::sock::{FakePeer, ReplyKind, Transaction};
+    /// let mut sock = FakePeer::new(|req, out| {
+    ///     let d = out.msg(req.ty(), 0, b"data");
+    ///     let a = out.ack_msg();
+    ///     out.send(vec![d, a]);
+    /// })
+    /// .into_socket();
+    /// let mut t = Transaction::new();
+    /// let m = t.request_mut().start_msg(0x20, NLM_F_ACK);
+    /// t.request_mut().end_msg(m)?;
+    /// assert!(!t.is_done());
+    /// sock.transact(&mut t).unwrap();
+    /// assert!(t.is_done());
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn is_done(&self) -> bool {
         matches!(self.state, State::Done(_))
     }
@@ -279,6 +367,16 @@ impl Transaction {
     }
 
     /// The error, if the transaction failed.
+    ///
+    /// ```
+    /// let mut sock = nlwire::sock::FakePeer::new(|_, out| out.error(libc::EBUSY)).into_socket();
+    /// let mut t = nlwire::sock::Transaction::new();
+    /// let m = t.request_mut().start_msg(0x20, 0);
+    /// t.request_mut().end_msg(m)?;
+    /// let _ = sock.transact(&mut t);
+    /// assert_eq!(t.error().unwrap().errno(), Some(libc::EBUSY));
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn error(&self) -> Option<&Error> {
         match &self.state {
             State::Done(Err(e)) => Some(e),
@@ -415,16 +513,65 @@ pub struct Reply<'a> {
 
 impl<'a> Reply<'a> {
     /// What came back.
+    ///
+    /// ```
+    /// use nlwire::consts::*;
+    /// use nlwire::sock::{FakePeer, ReplyKind, Transaction};
+    /// let mut sock = FakePeer::new(|req, out| {
+    ///     let d = out.msg(req.ty(), 0, b"data");
+    ///     let a = out.ack_msg();
+    ///     out.send(vec![d, a]);
+    /// })
+    /// .into_socket();
+    /// let mut t = Transaction::new();
+    /// let m = t.request_mut().start_msg(0x20, NLM_F_ACK);
+    /// t.request_mut().end_msg(m)?;
+    /// assert_eq!(sock.transact(&mut t).unwrap().kind(), ReplyKind::Data);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn kind(&self) -> ReplyKind {
         self.kind
     }
 
     /// True for an acknowledgement without data.
+    ///
+    /// ```
+    /// use nlwire::consts::*;
+    /// use nlwire::sock::{FakePeer, ReplyKind, Transaction};
+    /// let mut sock = FakePeer::new(|req, out| {
+    ///     let d = out.msg(req.ty(), 0, b"data");
+    ///     let a = out.ack_msg();
+    ///     out.send(vec![d, a]);
+    /// })
+    /// .into_socket();
+    /// let mut t = Transaction::new();
+    /// let m = t.request_mut().start_msg(0x20, NLM_F_ACK);
+    /// t.request_mut().end_msg(m)?;
+    /// assert!(!sock.transact(&mut t).unwrap().is_ack()); // data came first
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn is_ack(&self) -> bool {
         self.kind == ReplyKind::Ack
     }
 
     /// The data messages (not the ACK or `NLMSG_DONE`), in order.
+    ///
+    /// ```
+    /// use nlwire::consts::*;
+    /// use nlwire::sock::{FakePeer, ReplyKind, Transaction};
+    /// let mut sock = FakePeer::new(|req, out| {
+    ///     let d = out.msg(req.ty(), 0, b"data");
+    ///     let a = out.ack_msg();
+    ///     out.send(vec![d, a]);
+    /// })
+    /// .into_socket();
+    /// let mut t = Transaction::new();
+    /// let m = t.request_mut().start_msg(0x20, NLM_F_ACK);
+    /// t.request_mut().end_msg(m)?;
+    /// let r = sock.transact(&mut t).unwrap();
+    /// assert_eq!(r.messages().map(|m| m.payload().len()).collect::<Vec<_>>(), [4]);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn messages(&self) -> ReplyMessages<'a> {
         ReplyMessages {
             inner: Messages::new(self.bytes),
@@ -433,11 +580,43 @@ impl<'a> Reply<'a> {
     }
 
     /// The first data message.
+    ///
+    /// ```
+    /// use nlwire::consts::*;
+    /// use nlwire::sock::{FakePeer, ReplyKind, Transaction};
+    /// let mut sock = FakePeer::new(|req, out| {
+    ///     let d = out.msg(req.ty(), 0, b"data");
+    ///     let a = out.ack_msg();
+    ///     out.send(vec![d, a]);
+    /// })
+    /// .into_socket();
+    /// let mut t = Transaction::new();
+    /// let m = t.request_mut().start_msg(0x20, NLM_F_ACK);
+    /// t.request_mut().end_msg(m)?;
+    /// assert_eq!(sock.transact(&mut t).unwrap().first().unwrap().payload(), b"data");
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn first(&self) -> Option<Msg<'a>> {
         self.messages().next()
     }
 
     /// The warning the kernel attached to its ACK (extended ack on success), if any.
+    ///
+    /// ```
+    /// use nlwire::consts::*;
+    /// use nlwire::sock::{FakePeer, ReplyKind, Transaction};
+    /// let mut sock = FakePeer::new(|req, out| {
+    ///     let d = out.msg(req.ty(), 0, b"data");
+    ///     let a = out.ack_msg();
+    ///     out.send(vec![d, a]);
+    /// })
+    /// .into_socket();
+    /// let mut t = Transaction::new();
+    /// let m = t.request_mut().start_msg(0x20, NLM_F_ACK);
+    /// t.request_mut().end_msg(m)?;
+    /// assert_eq!(sock.transact(&mut t).unwrap().warning(), None);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn warning(&self) -> Option<&'a str> {
         Messages::new(self.bytes)
             .filter_map(Result::ok)
@@ -449,12 +628,46 @@ impl<'a> Reply<'a> {
     }
 
     /// Every datagram received for the request, as received.
+    ///
+    /// ```
+    /// use nlwire::consts::*;
+    /// use nlwire::sock::{FakePeer, ReplyKind, Transaction};
+    /// let mut sock = FakePeer::new(|req, out| {
+    ///     let d = out.msg(req.ty(), 0, b"data");
+    ///     let a = out.ack_msg();
+    ///     out.send(vec![d, a]);
+    /// })
+    /// .into_socket();
+    /// let mut t = Transaction::new();
+    /// let m = t.request_mut().start_msg(0x20, NLM_F_ACK);
+    /// t.request_mut().end_msg(m)?;
+    /// assert_eq!(sock.transact(&mut t).unwrap().bytes().len(), 20 + 36); // data, then the ACK
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
 }
 
 /// The data messages of a [`Reply`].
+///
+/// ```
+/// use nlwire::consts::*;
+/// use nlwire::sock::{FakePeer, ReplyKind, Transaction};
+/// let mut sock = FakePeer::new(|req, out| {
+///     let d = out.msg(req.ty(), 0, b"data");
+///     let a = out.ack_msg();
+///     out.send(vec![d, a]);
+/// })
+/// .into_socket();
+/// let mut t = Transaction::new();
+/// let m = t.request_mut().start_msg(0x20, NLM_F_ACK);
+/// t.request_mut().end_msg(m)?;
+/// let r = sock.transact(&mut t).unwrap();
+/// let mut msgs = r.messages();
+/// assert!(msgs.next().is_some() && msgs.next().is_none());
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct ReplyMessages<'a> {
     inner: Messages<'a>,
