@@ -266,7 +266,7 @@ impl NlaAttr {
     }
 
     /// The owned value of view value `v`.
-    pub fn from_view(&self, v: TokenStream) -> TokenStream {
+    pub fn owned_expr(&self, v: TokenStream) -> TokenStream {
         let k = &self.krate;
         let inner = &self.inner;
         match (&self.kind, self.marker()) {
@@ -278,20 +278,27 @@ impl NlaAttr {
         }
     }
 
-    /// An arbitrary value expression (inside an `__if_arbitrary!` block, `u` in scope).
-    pub fn arbitrary(&self, owner: &TokenStream) -> TokenStream {
+    /// An expression of type `arbitrary::Result<inner>` (inside an `__if_arbitrary!`
+    /// block, with `u` in scope).
+    pub fn arbitrary_result(&self, owner: &TokenStream) -> TokenStream {
         let k = &self.krate;
         let inner = &self.inner;
         let chk = &self.chk;
         match (&self.kind, self.marker()) {
             (Kind::SubMessage { .. }, _) => {
-                quote!(<#inner as #k::derive_support::SubMessage>::arbitrary_sub(u)?)
+                quote!(<#inner as #k::derive_support::SubMessage>::arbitrary_sub(u))
             }
             (_, Some(m)) => {
-                quote!(#k::derive_support::arbitrary_field::<#inner, #m>(u, &#owner::#chk)?)
+                quote!(#k::derive_support::arbitrary_field::<#inner, #m>(u, &#owner::#chk))
             }
-            _ => quote!(u.arbitrary::<bool>()?),
+            _ => quote!(u.arbitrary::<bool>()),
         }
+    }
+
+    /// An arbitrary value expression (uses `?`).
+    pub fn arbitrary(&self, owner: &TokenStream) -> TokenStream {
+        let r = self.arbitrary_result(owner);
+        quote!(#r?)
     }
 
     /// `const __NLWIRE_CHK_X: AttrPolicy = ...;` for the owner's hidden impl block.

@@ -349,11 +349,11 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
     // ---- from_view
     let owned = fields.iter().map(|f| {
         let fid = f.ident;
-        let conv = f.attr.from_view(quote!(x));
+        let conv = f.attr.owned_expr(quote!(x));
         match f.shape {
             Shape::Optional => quote!(#fid: view.#fid.map(|x| #conv),),
             Shape::Required => {
-                let conv = f.attr.from_view(quote!(view.#fid));
+                let conv = f.attr.owned_expr(quote!(view.#fid));
                 quote!(#fid: #conv,)
             }
             Shape::Flag => quote!(#fid: view.#fid,),
@@ -408,16 +408,17 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
     let arb_lets = fields.iter().map(|f| {
         let l = &f.local;
         let arb = f.attr.arbitrary(&owner);
+        let res = f.attr.arbitrary_result(&owner);
         match f.shape {
             Shape::Optional => {
-                quote!(let mut #l = #k::derive_support::arbitrary_option(u, |u| ::core::result::Result::Ok(#arb))?;)
+                quote!(let mut #l = #k::derive_support::arbitrary_option(u, |u| #res)?;)
             }
             Shape::Required | Shape::Flag => quote!(let mut #l = #arb;),
             Shape::Multi if f.attr.opts.required.is_some() => {
-                quote!(let mut #l = #k::derive_support::arbitrary_vec1(u, |u| ::core::result::Result::Ok(#arb))?;)
+                quote!(let mut #l = #k::derive_support::arbitrary_vec1(u, |u| #res)?;)
             }
             Shape::Multi => {
-                quote!(let mut #l = #k::derive_support::arbitrary_vec(u, |u| ::core::result::Result::Ok(#arb))?;)
+                quote!(let mut #l = #k::derive_support::arbitrary_vec(u, |u| #res)?;)
             }
         }
     });

@@ -9,6 +9,7 @@ use syn::{DeriveInput, Fields, Ident, Lit, Result, Type};
 use crate::model::docs;
 use crate::opts::{Kind, parse_attr_opts, parse_container_opts};
 
+#[allow(clippy::large_enum_variant)] // a handful per derive, short-lived
 enum Payload {
     /// No payload.
     Empty,

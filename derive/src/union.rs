@@ -296,7 +296,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 quote!(#view::#vid(a) => #ident::#vid(#k::derive_support::RawAttr::from_attr(a)),)
             }
             (VariantKind::Value, Some(a)) => {
-                let conv = a.from_view(quote!(x));
+                let conv = a.owned_expr(quote!(x));
                 quote!(#view::#vid(x) => #ident::#vid(#conv),)
             }
             _ => unreachable!("variants carry attributes"),

@@ -19,7 +19,7 @@ fn hex(s: &str) -> Vec<u8> {
         .map(|l| l.split("//").next().unwrap_or(""))
         .flat_map(str::split_whitespace)
         .collect();
-    assert!(digits.len() % 2 == 0, "odd number of hex digits");
+    assert!(digits.len().is_multiple_of(2), "odd number of hex digits");
     (0..digits.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).unwrap())
