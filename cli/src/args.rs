@@ -140,6 +140,9 @@ pub struct MonitorArgs {
     /// Stop after this many seconds without a notification.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
+    /// Receive buffer size in bytes (default 4 MiB); a small one loses events sooner.
+    #[arg(long, value_name = "BYTES")]
+    pub rcvbuf: Option<usize>,
     /// Print one JSON object per line.
     #[arg(long)]
     pub json: bool,

@@ -178,7 +178,13 @@ fn pcapng(file: &[u8]) -> Vec<Record<'_>> {
         let block = match parsed {
             Ok((_, b)) => b,
             Err(e) => {
-                out.push(bad(format!("malformed block: {}; skipped", describe(&e))));
+                let why = match e {
+                    nom::Err::Incomplete(nom::Needed::Size(n)) => {
+                        format!("its fields claim {n} bytes more than its length of {len}")
+                    }
+                    other => describe(&other),
+                };
+                out.push(bad(format!("malformed block: {why}; skipped")));
                 continue;
             }
         };

@@ -1,0 +1,422 @@
+//! The binary against the live kernel (this machine runs the tests as root; the kernel
+//! has nlctrl, netdev, ethtool, tcp_metrics and rtnetlink built in).
+
+mod common;
+
+use std::process::Command;
+
+use common::{json_ok, kernel_spec, kernel_specs, nlwire, stderr, stdout};
+use serde_json::Value;
+
+#[test]
+fn families_lists_the_kernels_genl_families() {
+    let o = nlwire(&["families"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("  ID  NAME"), "{text}");
+    for name in ["nlctrl", "netdev", "ethtool"] {
+        assert!(
+            text.lines()
+                .any(|l| l.split_whitespace().nth(1) == Some(name)),
+            "{name} missing:\n{text}"
+        );
+    }
+    let v = json_ok(&["families", "--json"]);
+    let all = v.as_array().unwrap();
+    let ctrl = all.iter().find(|f| f["name"] == "nlctrl").unwrap();
+    assert_eq!(ctrl["id"], 16);
+    assert_eq!(ctrl["mcast-groups"]["notify"], 16);
+    let getfamily = ctrl["ops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == 3)
+        .unwrap();
+    assert_eq!(
+        getfamily["flags"],
+        serde_json::json!(["do", "dump", "has-policy"])
+    );
+    let ethtool = all.iter().find(|f| f["name"] == "ethtool").unwrap();
+    assert!(ethtool["ops"].as_array().unwrap().len() > 20);
+    // One family, with its ops named from a spec found in --spec-dir.
+    let dir = kernel_specs().display().to_string();
+    let o = nlwire(&["families", "netdev", "--spec-dir", &dir]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("netdev ops:") && text.contains("dev-get"),
+        "{text}"
+    );
+}
+
+#[test]
+fn dump_nlctrl_getfamily_by_name() {
+    // `nlctrl` is built in once schemas/specs/nlctrl.yaml exists; until then the
+    // kernel's copy is found through --spec-dir.
+    let dir = kernel_specs().display().to_string();
+    let v = json_ok(&[
+        "dump",
+        "--spec",
+        "nlctrl",
+        "getfamily",
+        "-o",
+        "json",
+        "--spec-dir",
+        &dir,
+    ]);
+    let all = v.as_array().unwrap();
+    let ctrl = all
+        .iter()
+        .find(|f| f["family-name"] == "nlctrl")
+        .expect("nlctrl");
+    assert_eq!(ctrl["family-id"], 16);
+    let ops = ctrl["ops"].as_array().unwrap();
+    assert!(ops.iter().any(|o| {
+        o["id"] == 3
+            && o["flags"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("cmd-cap-do"))
+    }));
+    assert!(all.iter().any(|f| f["family-name"] == "netdev"));
+    assert!(all.iter().all(|f| f.get("!errors").is_none()));
+    // do, by name.
+    let v = json_ok(&[
+        "do",
+        "--spec",
+        "nlctrl",
+        "getfamily",
+        "--json",
+        r#"{"family-name": "ethtool"}"#,
+        "-o",
+        "json",
+        "--spec-dir",
+        &dir,
+    ]);
+    assert_eq!(v["family-name"], "ethtool");
+    assert_eq!(v["mcast-groups"][0]["name"], "monitor");
+}
+
+#[test]
+fn dump_netdev_dev_get_from_the_kernel_spec() {
+    let spec = kernel_spec("netdev");
+    let v = json_ok(&["dump", "--spec", &spec, "dev-get", "-o", "json"]);
+    let devs = v.as_array().unwrap();
+    assert!(devs.iter().any(|d| d["ifindex"] == 1), "{v}");
+    for d in devs {
+        assert!(d["ifindex"].as_u64().unwrap() >= 1);
+        assert!(
+            d["xdp-features"].is_array(),
+            "flags decode as a list of names: {d}"
+        );
+    }
+    // The tree form.
+    let o = nlwire(&["dump", "--spec", &spec, "dev-get", "-o", "tree"]);
+    assert!(
+        stdout(&o).lines().any(|l| l == "ifindex: 1"),
+        "{}",
+        stdout(&o)
+    );
+    // A do for one device.
+    let v = json_ok(&[
+        "do",
+        "--spec",
+        &spec,
+        "dev-get",
+        "--json",
+        r#"{"ifindex": 1}"#,
+    ]);
+    assert_eq!(v["ifindex"], 1);
+}
+
+#[test]
+fn rtnetlink_specs_use_their_protocol_fixed_header_and_sub_messages() {
+    let v = json_ok(&["dump", "--spec", &kernel_spec("rt-link"), "getlink"]);
+    let lo = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["ifname"] == "lo")
+        .unwrap();
+    assert_eq!(lo["ifi-index"], 1);
+    assert_eq!(lo["address"], "00:00:00:00:00:00");
+    let v = json_ok(&["dump", "--spec", &kernel_spec("rt-addr"), "getaddr"]);
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["local"] == "127.0.0.1"),
+        "{v}"
+    );
+}
+
+#[test]
+fn kernel_rejection_shows_the_ext_ack_message_and_attribute_path() {
+    let spec = kernel_spec("netdev");
+    // ifindex 0 breaks netdev's policy (min 1): ERANGE, message and offset.
+    let o = nlwire(&[
+        "do",
+        "--spec",
+        &spec,
+        "dev-get",
+        "--json",
+        r#"{"ifindex": 0}"#,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains(
+            "the kernel rejected netdev dev-get: Numerical result out of range (ERANGE, errno 34)"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("kernel says: integer out of range"), "{e}");
+    assert!(
+        e.contains("offending attribute: ifindex (offset 20)"),
+        "{e}"
+    );
+    // A missing required attribute.
+    let e = stderr(&nlwire(&["do", "--spec", &spec, "dev-get", "--json", "{}"]));
+    assert!(e.contains("missing attribute: ifindex"), "{e}");
+    // A raw attribute of the wrong size.
+    let e = stderr(&nlwire(&[
+        "do",
+        "--spec",
+        &spec,
+        "dev-get",
+        "--json",
+        r##"{"#1": "0100"}"##,
+    ]));
+    assert!(
+        e.contains("kernel says: invalid attribute length")
+            && e.contains("offending attribute: #1 (offset 20)"),
+        "{e}"
+    );
+    // A nested path: ethtool's request header.
+    let eth = kernel_spec("ethtool");
+    let e = stderr(&nlwire(&[
+        "do",
+        "--spec",
+        &eth,
+        "rings-get",
+        "--json",
+        r#"{"header": {"dev-index": 999}}"#,
+    ]));
+    assert!(e.contains("No such device (ENODEV, errno 19)"), "{e}");
+    assert!(e.contains("kernel says: no device matches ifindex"), "{e}");
+    assert!(
+        e.contains("offending attribute: header.dev-index (offset 24)"),
+        "{e}"
+    );
+    let e = stderr(&nlwire(&[
+        "do",
+        "--spec",
+        &eth,
+        "rings-get",
+        "--json",
+        r#"{"header": {"dev-name": "lo", "flags": 99}}"#,
+    ]));
+    assert!(
+        e.contains("kernel says: reserved bit set")
+            && e.contains("offending attribute: header.flags"),
+        "{e}"
+    );
+}
+
+#[test]
+fn bad_input_is_a_usage_error_naming_the_choices() {
+    let spec = kernel_spec("netdev");
+    let o = nlwire(&["do", "--spec", &spec, "dev-gett"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("has no op \"dev-gett\" (ops: dev-get, page-pool-get"),
+        "{}",
+        stderr(&o)
+    );
+    let o = nlwire(&[
+        "do",
+        "--spec",
+        &spec,
+        "dev-get",
+        "--json",
+        r#"{"ifidx": 1}"#,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("ifidx: attribute set dev has no attribute \"ifidx\" (it has: ifindex"),
+        "{}",
+        stderr(&o)
+    );
+    let o = nlwire(&["do", "--spec", &spec, "dev-get", "--json", "{"]);
+    assert!(
+        stderr(&o).contains("--json is not valid JSON"),
+        "{}",
+        stderr(&o)
+    );
+    let o = nlwire(&["dump", "--spec", &spec, "napi-set"]);
+    assert!(
+        stderr(&o).contains("op napi-set of netdev has no dump; use `nlwire do`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = nlwire(&["do", "--spec", "no-such-family", "get"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no spec \"no-such-family\""),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn policy_check_netdev_kernel_spec() {
+    let spec = kernel_spec("netdev");
+    let o = nlwire(&["policy-check", "--spec", &spec, "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["compared"].as_u64().unwrap() > 10, "{v}");
+    let mismatches: Vec<(String, String)> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["result"] == "mismatch")
+        .map(|r| {
+            (
+                r["op"].as_str().unwrap().to_string(),
+                r["attribute"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // The specs in ../shared are from Linux 7.2 and this kernel is older: napi-threaded
+    // gained `busy-poll` (2) since. That is the one difference allowed, and only if the
+    // kernel really rejects it.
+    for m in &mismatches {
+        assert_eq!(
+            m,
+            &("napi-set do".to_string(), "threaded".to_string()),
+            "{v}"
+        );
+    }
+    if mismatches.is_empty() {
+        assert!(o.status.success());
+    } else {
+        assert_eq!(o.status.code(), Some(1));
+        let e = stderr(&nlwire(&[
+            "do",
+            "--spec",
+            &spec,
+            "napi-set",
+            "--json",
+            r#"{"id": 1, "threaded": "busy-poll"}"#,
+        ]));
+        assert!(
+            e.contains("ERANGE") && e.contains("offending attribute: threaded"),
+            "{e}"
+        );
+    }
+    // The matching attributes are there too, e.g. dev-get's ifindex with its range.
+    let ok = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["op"] == "dev-get do")
+        .unwrap();
+    assert_eq!(ok["result"], "ok");
+    assert_eq!(ok["kernel"], "u32 1..4294967295");
+}
+
+#[test]
+fn policy_check_nlctrl() {
+    let builtin = nlwire(&["specs"]);
+    if stdout(&builtin).lines().any(|l| l.starts_with("nlctrl")) {
+        // The project's own schema must agree with the kernel exactly.
+        let o = nlwire(&["policy-check", "--spec", "nlctrl", "--all"]);
+        assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("0 mismatch(es)"), "{}", stdout(&o));
+    } else {
+        eprintln!(
+            "SKIP: schemas/specs/nlctrl.yaml is not built in yet; checking the kernel's copy"
+        );
+    }
+    // The kernel's own nlctrl.yaml leaves family-name unbounded; the kernel allows 15
+    // bytes (GENL_NAMSIZ - 1): the only difference reported.
+    let o = nlwire(&["policy-check", "--spec", &kernel_spec("nlctrl"), "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for r in v["rows"].as_array().unwrap() {
+        if r["result"] == "mismatch" {
+            assert_eq!(r["attribute"], "family-name", "{r}");
+            assert_eq!(r["kernel"], "nul-string len ..15");
+        }
+    }
+    assert_eq!(v["mismatches"], 3, "{v}");
+}
+
+#[test]
+fn monitor_prints_link_notifications_in_a_fresh_netns() {
+    // In a new network namespace: start the monitor, then toggle lo until it has seen
+    // one notification.
+    let script = format!(
+        "{bin} monitor --spec {spec} --group rtnlgrp-link --count 1 --timeout 20 --json & P=$!; \
+         while kill -0 $P 2>/dev/null; do ip link set lo down; ip link set lo up; sleep 0.2; done; wait $P",
+        bin = env!("CARGO_BIN_EXE_nlwire"),
+        spec = kernel_spec("rt-link"),
+    );
+    let o = Command::new("unshare")
+        .args(["-n", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let line = stdout(&o);
+    let v: Value = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(v["name"], "newlink-ntf");
+    assert_eq!(v["msg"]["ifname"], "lo");
+    assert!(stderr(&o).contains("listening to rt-link group(s) rtnlgrp-link"));
+}
+
+#[test]
+fn monitor_unknown_group_and_timeout() {
+    let spec = kernel_spec("netdev");
+    let o = nlwire(&["monitor", "--spec", &spec, "--group", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("netdev has no multicast group \"nope\" (groups: mgmt, page-pool)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = Command::new("unshare")
+        .args([
+            "-n",
+            env!("CARGO_BIN_EXE_nlwire"),
+            "monitor",
+            "--spec",
+            &spec,
+            "--group",
+            "mgmt",
+            "--timeout",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no notification within 1 s (0 received)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn gen_says_what_is_missing() {
+    let o = nlwire(&["gen", &kernel_spec("netdev")]);
+    if o.status.success() {
+        assert!(
+            stdout(&o).contains("pub "),
+            "generated code: {}",
+            stdout(&o)
+        );
+    } else {
+        assert!(
+            stderr(&o).contains("code generation is not available yet"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
