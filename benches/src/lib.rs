@@ -6,4 +6,6 @@ pub mod ctrl;
 pub mod link;
 pub mod ovs;
 pub mod rawsock;
+pub mod routes;
+pub mod transport;
 pub mod workloads;
