@@ -372,6 +372,50 @@ fn monitor_prints_link_notifications_in_a_fresh_netns() {
 }
 
 #[test]
+fn monitor_reports_lost_events_and_keeps_listening() {
+    // A small receive buffer and a reader that stalls for 3 s while 100 veth pairs are
+    // created: the kernel drops notifications (ENOBUFS). Once the reader drains, the
+    // monitor says so and goes on: a later change of lo is still printed.
+    let out = common::tmp("monitor-lost.out");
+    let err = common::tmp("monitor-lost.err");
+    let script = format!(
+        "{bin} monitor --spec {spec} --group rtnlgrp-link --rcvbuf 4096 --timeout 3 --json 2>{err} \
+           | (sleep 3; cat) >{out} & \
+         sleep 0.5; for i in $(seq 1 100); do ip link add a$i type veth peer name b$i; done; \
+         sleep 4; ip link set lo up; wait",
+        bin = env!("CARGO_BIN_EXE_nlwire"),
+        spec = kernel_spec("rt-link"),
+        err = err.display(),
+        out = out.display(),
+    );
+    let o = Command::new("unshare")
+        .args(["-n", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = std::fs::read_to_string(&err).unwrap();
+    assert!(
+        e.contains("lost events: the receive buffer overflowed (ENOBUFS)"),
+        "{e}"
+    );
+    assert!(e.contains("error: no notification within 3 s"), "{e}");
+    let lines: Vec<Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let lost = lines
+        .iter()
+        .position(|l| l["lost-events"] == true)
+        .expect("a lost-events line");
+    assert!(lost > 0, "notifications before the overrun");
+    assert!(
+        lines[lost + 1..].iter().any(|l| l["msg"]["ifname"] == "lo"),
+        "lo's change after the overrun is printed: {lines:?}"
+    );
+}
+
+#[test]
 fn monitor_unknown_group_and_timeout() {
     let spec = kernel_spec("netdev");
     let o = nlwire(&["monitor", "--spec", &spec, "--group", "nope"]);
