@@ -1,6 +1,7 @@
 //! `nlwire::sock` with rtnetlink, each test in a fresh network namespace made by
 //! `unshare(CLONE_NEWNET)` in a thread of its own (sockets opened in that thread live in
-//! the namespace, which disappears with its last socket: nothing to clean up). Needs root.
+//! the namespace, which disappears with its last socket: nothing to clean up). Needs root:
+//! without it the tests print a SKIPPED banner, or fail with `NLWIRE_REQUIRE_ROOT=1`.
 //!
 //! Links are bridges: this CI kernel has no `dummy` module; `bridge`, `veth` and `ifb` are
 //! built in.
@@ -79,8 +80,12 @@ static LINK: Policy = Policy::new(
 );
 const LINK_ATTRS_AT: usize = 16 + 16;
 
-/// Runs `f` in a thread inside a new network namespace.
-fn in_netns<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+/// Runs `f` in a thread inside a new network namespace (skipped without root, see
+/// [`privileged`]).
+fn in_netns(f: impl FnOnce() + Send) {
+    if !privileged("creating a network namespace") {
+        return;
+    }
     std::thread::scope(|s| {
         s.spawn(|| {
             new_netns();
@@ -255,6 +260,30 @@ fn count_addresses(
         }
     }
     Ok(n)
+}
+
+/// True when running as root. Otherwise prints a loud banner and returns false (the test
+/// then passes as skipped), or fails when `NLWIRE_REQUIRE_ROOT=1` (CI runs as root).
+fn privileged(what: &str) -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let euid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|u| u.parse::<u32>().ok());
+    if euid == Some(0) {
+        return true;
+    }
+    let msg = format!(
+        "!!! SKIPPED: {what} needs root (CAP_SYS_ADMIN/CAP_NET_ADMIN).\n\
+         !!! fix: run the tests as root; set NLWIRE_REQUIRE_ROOT=1 to make this a failure."
+    );
+    if std::env::var("NLWIRE_REQUIRE_ROOT").as_deref() == Ok("1") {
+        panic!("{msg}");
+    }
+    // Straight to stderr, past the test harness's output capture, like the VM harness.
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("\n{msg}\n").as_bytes());
+    false
 }
 
 // --- tests ---------------------------------------------------------------------------
