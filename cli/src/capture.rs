@@ -155,7 +155,7 @@ fn pcapng(file: &[u8]) -> Vec<Record<'_>> {
             linktypes.clear();
         }
         let len = word(&rest[4..8], big_endian) as usize;
-        if len < 12 || len % 4 != 0 {
+        if len < 12 || !len.is_multiple_of(4) {
             out.push(bad(format!(
                 "block length {len} is invalid (at least 12 and a multiple of 4); cannot find the next block"
             )));

@@ -21,14 +21,13 @@ pub fn path_at(fam: &Family, op: &Op, req: &Request, offset: usize) -> String {
     }
     if let Some(s) = op.fixed_header.and_then(|h| fam[h].as_struct()) {
         let at = offset - hdr;
-        if at < s.size as usize {
-            if let Some(m) = s
+        if at < s.size as usize
+            && let Some(m) = s
                 .members
                 .iter()
                 .find(|m| (m.offset..m.offset + m.size.max(1)).contains(&(at as u32)))
-            {
-                return format!("{} (fixed header)", m.name);
-            }
+        {
+            return format!("{} (fixed header)", m.name);
         }
     }
     match req

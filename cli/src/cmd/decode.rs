@@ -193,10 +193,10 @@ impl Ctx {
                 if g.cmd != CTRL_CMD_NEWFAMILY {
                     continue;
                 }
-                if let Ok(f) = FamilyInfo::parse(attrs) {
-                    if !f.name.is_empty() {
-                        self.ids.insert(f.id, (f.name, f.hdrsize));
-                    }
+                if let Ok(f) = FamilyInfo::parse(attrs)
+                    && !f.name.is_empty()
+                {
+                    self.ids.insert(f.id, (f.name, f.hdrsize));
                 }
             }
         }

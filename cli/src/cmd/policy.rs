@@ -91,10 +91,10 @@ pub fn run(a: &PolicyArgs) -> Result<()> {
         if only.is_some_and(|o| o.name != op.name) || !op.is_call() {
             continue;
         }
-        if let Some(cmd) = op.req_value {
-            if let std::collections::btree_map::Entry::Vacant(e) = kernel.entry(cmd) {
-                e.insert(fetch_op(&fam.name, cmd.into())?);
-            }
+        if let Some(cmd) = op.req_value
+            && let std::collections::btree_map::Entry::Vacant(e) = kernel.entry(cmd)
+        {
+            e.insert(fetch_op(&fam.name, cmd.into())?);
         }
     }
     let rows = compare(&fam, &kernel, only);
@@ -340,10 +340,10 @@ impl Cmp<'_> {
             note(tv, td, &mut verdict);
         }
         if tv != Verdict::Mismatch {
-            if let (Some(s), Some(kr)) = (spec_range(fam, a), k.range()) {
-                if let Some((v, d)) = interval("value", kr, s) {
-                    note(v, d, &mut verdict);
-                }
+            if let (Some(s), Some(kr)) = (spec_range(fam, a), k.range())
+                && let Some((v, d)) = interval("value", kr, s)
+            {
+                note(v, d, &mut verdict);
             }
             if let Some(km) = k.mask.or(k.bitfield_mask.map(u64::from)) {
                 let sm = spec_mask(fam, a);
@@ -389,15 +389,15 @@ impl Cmp<'_> {
             AttrType::IndexedArray if a.sub_type.is_none_or(|t| t == AttrType::Nest) => a.nested,
             _ => None,
         };
-        if let (Some(set), Some(idx)) = (nested, k.policy_idx) {
-            if self.seen.insert((set, idx)) {
-                let p = if a.ty == AttrType::IndexedArray {
-                    format!("{path}[]")
-                } else {
-                    path.to_string()
-                };
-                self.set(op, set, idx, None, &p);
-            }
+        if let (Some(set), Some(idx)) = (nested, k.policy_idx)
+            && self.seen.insert((set, idx))
+        {
+            let p = if a.ty == AttrType::IndexedArray {
+                format!("{path}[]")
+            } else {
+                path.to_string()
+            };
+            self.set(op, set, idx, None, &p);
         }
     }
 }

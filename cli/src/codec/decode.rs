@@ -39,10 +39,8 @@ impl<'s> Scope<'s> {
         let mut s = Some(self);
         while let Some(sc) = s {
             let known = sc.set.is_some_and(|id| fam[id].attr(name).is_some());
-            if known {
-                if let Some(v) = sc.map.get(name) {
-                    return Some(v);
-                }
+            if known && let Some(v) = sc.map.get(name) {
+                return Some(v);
             }
             s = sc.outer;
         }
@@ -212,7 +210,7 @@ impl<'f> Decoder<'f> {
         }
         if let Some(AttrType::Int(t)) = ir.sub_type {
             let w = t.width() as usize;
-            if b.len() % w != 0 {
+            if !b.len().is_multiple_of(w) {
                 return Err(format!(
                     "length {}, expected a multiple of {w} ({} array)",
                     b.len(),

@@ -76,10 +76,10 @@ impl<'s> Scope<'s> {
     fn lookup(&self, fam: &Family, name: &str) -> Option<&'s Value> {
         let mut s = Some(self);
         while let Some(sc) = s {
-            if fam[sc.set].attr(name).is_some() {
-                if let Some(v) = sc.obj.get(name) {
-                    return Some(v);
-                }
+            if fam[sc.set].attr(name).is_some()
+                && let Some(v) = sc.obj.get(name)
+            {
+                return Some(v);
             }
             s = sc.outer;
         }
@@ -212,14 +212,15 @@ impl<'f, 'b> Encoder<'f, 'b> {
                 _ => err(path, "a flag takes true or false"),
             },
             AttrType::Int(t) => {
-                if let (Some(h), Value::String(s)) = (ir.display_hint, v) {
-                    if t.width() == 4 && s.contains('.') {
-                        let b = parse_hint(Some(h), s).map_err(|m| EncodeError {
-                            path: path.into(),
-                            message: m,
-                        })?;
-                        return self.raw(ty, &b, path, None);
-                    }
+                if let (Some(h), Value::String(s)) = (ir.display_hint, v)
+                    && t.width() == 4
+                    && s.contains('.')
+                {
+                    let b = parse_hint(Some(h), s).map_err(|m| EncodeError {
+                        path: path.into(),
+                        message: m,
+                    })?;
+                    return self.raw(ty, &b, path, None);
                 }
                 let n = int(Some(t))?;
                 self.raw(ty, &write_int(t, ir.byte_order, n), path, None)

@@ -82,18 +82,16 @@ pub fn encode_struct(
     let Some(s) = fam[def].as_struct() else {
         return Err(format!("{} is not a struct", fam[def].name));
     };
-    if strict {
-        if let Some(k) = obj.keys().find(|k| s.member(k).is_none()) {
-            return Err(format!(
-                "struct {} has no member {k:?} (members: {})",
-                fam[def].name,
-                s.members
-                    .iter()
-                    .map(|m| m.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
+    if strict && let Some(k) = obj.keys().find(|k| s.member(k).is_none()) {
+        return Err(format!(
+            "struct {} has no member {k:?} (members: {})",
+            fam[def].name,
+            s.members
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     let mut out = vec![0u8; s.size as usize];
     for m in &s.members {
@@ -102,13 +100,13 @@ pub fn encode_struct(
         let bytes = match m.ty {
             MemberType::Pad => continue,
             MemberType::Int(t) => {
-                if let (Some(h), Value::String(text)) = (m.display_hint, v) {
-                    if t.width() == 4 && text.contains('.') {
-                        let b =
-                            parse_hint(Some(h), text).map_err(|e| format!("{}: {e}", m.name))?;
-                        out[start..start + 4].copy_from_slice(&b);
-                        continue;
-                    }
+                if let (Some(h), Value::String(text)) = (m.display_hint, v)
+                    && t.width() == 4
+                    && text.contains('.')
+                {
+                    let b = parse_hint(Some(h), text).map_err(|e| format!("{}: {e}", m.name))?;
+                    out[start..start + 4].copy_from_slice(&b);
+                    continue;
                 }
                 let n = json_to_int(fam, m.enum_, m.enum_as_flags, v)
                     .map_err(|e| format!("{}: {e}", m.name))?;
