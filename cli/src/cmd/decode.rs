@@ -138,7 +138,7 @@ fn show(format: Format, entry: &Value) {
     for k in [
         "record", "message", "protocol", "family", "op", "kind", "seq", "pid", "flags",
     ] {
-        rest.remove(k);
+        rest.shift_remove(k);
     }
     if !rest.is_empty() {
         let body = tree::render(&Value::Object(rest));

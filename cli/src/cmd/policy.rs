@@ -462,7 +462,13 @@ fn interval(what: &str, k: (i128, i128), s: (i128, i128)) -> Option<(Verdict, St
     if k == s {
         return None;
     }
-    let show = |(a, b): (i128, i128)| format!("{a}..{b}");
+    let show = |(a, b): (i128, i128)| {
+        if what == "length" && b >= i128::from(u32::MAX) {
+            format!("{a}.. (unbounded)")
+        } else {
+            format!("{a}..{b}")
+        }
+    };
     if k.0 <= s.0 && k.1 >= s.1 {
         Some((
             Verdict::Note,

@@ -167,6 +167,7 @@ fn print_all(format: Format, replies: &[Value], dump: bool) {
         (Format::Json, false, 0) => print(format, &Value::Null),
         (Format::Json, false, 1) => print(format, &replies[0]),
         (Format::Json, false, _) => print(format, &Value::Array(replies.to_vec())),
+        (Format::Tree, false, 0) => crate::output::emit("ok (acknowledged, no data)"),
         (Format::Tree, _, _) => {
             for (i, r) in replies.iter().enumerate() {
                 if i > 0 {

@@ -332,7 +332,7 @@ impl<'f> Decoder<'f> {
                 entries,
             )?;
         }
-        prefix.remove(&ir.type_value[level]);
+        prefix.shift_remove(&ir.type_value[level]);
         Ok(())
     }
 
