@@ -29,4 +29,5 @@ cargo bench --bench routes -- $ARGS
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> target/machine.txt
 cargo run --release --bin allocs
 ./callgrind.sh
+PROFILE=nolto ./callgrind.sh
 python3 report.py

@@ -206,6 +206,77 @@ pub mod nlwire_impl {
         }
         Ok(n)
     }
+    /// The same decode with one `match` over `Attrs` instead of an `AttrIndex`.
+    pub fn decode_loop(datagrams: &[Vec<u8>], mut sink: impl FnMut(&Link)) -> Result<usize> {
+        let mut n = 0;
+        for d in datagrams {
+            for m in Messages::new(d) {
+                let m = m?;
+                match m.kind()? {
+                    MsgKind::Data => {}
+                    MsgKind::Done(_) => break,
+                    MsgKind::Error(e) if e.errno != 0 => {
+                        return Err(nlwire::Error::Unexpected { expected: "a link", found: e.errno as u32 });
+                    }
+                    _ => continue,
+                }
+                let (hdr, attrs) = nlwire::header::view_prefix::<IfInfoMsg>(m.payload(), "ifinfomsg")?;
+                let mut l = Link {
+                    index: hdr.index.get(),
+                    flags: hdr.flags.get(),
+                    ifi_type: hdr.ifi_type.get(),
+                    ..Link::default()
+                };
+                for a in Attrs::new(attrs) {
+                    let a = a?;
+                    let t = a.ty();
+                    match t {
+                        IFNAME => set_str(&mut l.ifname, a.get_cstr()?.to_bytes()),
+                        QDISC => set_str(&mut l.qdisc, a.get_cstr()?.to_bytes()),
+                        ADDRESS => l.addr_len = set_addr(&mut l.address, a.payload()),
+                        BROADCAST => l.brd_len = set_addr(&mut l.broadcast, a.payload()),
+                        MTU => l.mtu = a.get_u32()?,
+                        LINK => l.link = a.get_u32()?,
+                        MASTER => l.master = a.get_u32()?,
+                        TXQLEN => l.txqlen = a.get_u32()?,
+                        GROUP => l.group = a.get_u32()?,
+                        PROMISCUITY => l.promiscuity = a.get_u32()?,
+                        NUM_TX_QUEUES => l.num_tx_queues = a.get_u32()?,
+                        NUM_RX_QUEUES => l.num_rx_queues = a.get_u32()?,
+                        OPERSTATE => l.operstate = a.get_u8()?,
+                        LINKMODE => l.linkmode = a.get_u8()?,
+                        CARRIER => l.carrier = a.get_u8()?,
+                        LINKINFO => {
+                            for x in Attrs::new(a.payload()) {
+                                let x = x?;
+                                if x.ty() == INFO_KIND {
+                                    set_str(&mut l.kind, x.get_cstr()?.to_bytes());
+                                }
+                            }
+                        }
+                        STATS64 => {
+                            let s: &LinkStats64 = a.get_struct()?;
+                            l.stats = [
+                                s.rx_packets.get(),
+                                s.tx_packets.get(),
+                                s.rx_bytes.get(),
+                                s.tx_bytes.get(),
+                                s.rx_errors.get(),
+                                s.tx_errors.get(),
+                                s.rx_dropped.get(),
+                                s.tx_dropped.get(),
+                            ];
+                        }
+                        _ => continue,
+                    }
+                    l.present |= 1 << t;
+                }
+                sink(&l);
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
 }
 
 pub mod nb_impl {

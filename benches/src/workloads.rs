@@ -46,6 +46,7 @@ pub fn decode_ovs() -> Vec<Case> {
     vec![
         c!("nlwire", wire_nlwire::decode_dump),
         c!("libmnl", wire_mnl::decode_dump),
+        c!("C (inline walk)", wire_mnl::c_decode_dump),
         c!("netlink-bindings", wire_nb::decode_dump),
         c!("netlink-bindings (get_*)", wire_nb::decode_dump_getters),
         c!("neli", wire_neli::decode_dump),
@@ -96,6 +97,7 @@ pub fn decode_links() -> Vec<Case> {
     }
     vec![
         c!("nlwire", nlwire_impl::decode),
+        c!("nlwire (Attrs loop)", nlwire_impl::decode_loop),
         c!("libmnl", mnl_impl::decode),
         c!("netlink-bindings", nb_impl::decode),
         c!("neli", neli_impl::decode),

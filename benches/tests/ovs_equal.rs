@@ -124,3 +124,11 @@ fn netlink_bindings_accessors_decode_the_same() {
     let got = collect(|s| assert_eq!(nlwire_benches::ovs::wire_nb::decode_dump_getters(&dg, s).unwrap(), 100));
     assert_eq!(got, flows);
 }
+
+#[test]
+fn c_inline_walk_decodes_the_same() {
+    let flows = flowgen::flows(100);
+    let dg = flowgen::dump_datagram(&flows);
+    let got = collect(|s| assert_eq!(wire_mnl::c_decode_dump(&dg, s), Some(100)));
+    assert_eq!(got, flows);
+}

@@ -42,3 +42,15 @@ pub fn encode_puts(buf: &mut Vec<u8>, flows: &[Flow], cap: usize) -> usize {
     }
     unsafe { nlwb_mnl_ovs_encode_puts(buf.as_mut_ptr().cast(), flows.as_ptr(), flows.len()) }
 }
+
+unsafe extern "C" {
+    fn nlwb_c_ovs_decode_dump(buf: *const c_void, len: usize, sink: Sink, data: *mut c_void) -> libc::c_long;
+}
+
+/// Decodes with the hand-rolled C walk of csrc/c_ovs.c (no libmnl calls).
+pub fn c_decode_dump<F: FnMut(&Flow)>(datagram: &[u8], mut sink: F) -> Option<usize> {
+    let n = unsafe {
+        nlwb_c_ovs_decode_dump(datagram.as_ptr().cast(), datagram.len(), trampoline::<F>, (&mut sink as *mut F).cast())
+    };
+    usize::try_from(n).ok()
+}
