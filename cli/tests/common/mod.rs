@@ -58,3 +58,27 @@ pub fn tmp(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d.join(name)
 }
+
+/// True when running as root. Otherwise prints a loud banner and returns false (the test
+/// then passes as skipped), or fails when `NLWIRE_REQUIRE_ROOT=1` (CI runs as root), as
+/// the transport's kernel tests do.
+pub fn privileged(what: &str) -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let euid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|u| u.parse::<u32>().ok());
+    if euid == Some(0) {
+        return true;
+    }
+    let msg = format!(
+        "!!! SKIPPED: {what} needs root (network namespaces, CAP_NET_ADMIN).\n\
+         !!! fix: run the tests as root; set NLWIRE_REQUIRE_ROOT=1 to make this a failure."
+    );
+    if std::env::var("NLWIRE_REQUIRE_ROOT").as_deref() == Ok("1") {
+        panic!("{msg}");
+    }
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("\n{msg}\n").as_bytes());
+    false
+}
