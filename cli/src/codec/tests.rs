@@ -362,3 +362,61 @@ fn random_messages_for_every_kernel_spec_decode_without_panic() {
     }
     assert!(specs >= 20, "only {specs} kernel specs loaded from {dir}");
 }
+
+#[test]
+fn every_attribute_type_round_trips() {
+    let spec = r#"
+name: demo
+doc: Every type.
+protocol: genetlink-legacy
+definitions:
+  - {name: colour, type: enum, entries: [red, green, blue]}
+  - {name: bits, type: flags, entries: [a, b, c]}
+attribute-sets:
+  - name: main
+    attributes:
+      - {name: flag, type: flag}
+      - {name: small, type: s8}
+      - {name: big, type: u64}
+      - {name: var, type: uint}
+      - {name: neg, type: sint}
+      - {name: be, type: u16, byte-order: big-endian}
+      - {name: colour, type: u32, enum: colour}
+      - {name: bits, type: u32, enum: bits}
+      - {name: bf, type: bitfield32, enum: bits}
+      - {name: words, type: binary, sub-type: u32}
+      - {name: blob, type: binary}
+      - {name: mac, type: binary, display-hint: mac}
+      - {name: names, type: string, multi-attr: true}
+      - {name: list, type: indexed-array, sub-type: nest, nested-attributes: item}
+      - {name: ids, type: indexed-array, sub-type: u32}
+      - {name: item, type: nest, nested-attributes: item}
+  - name: item
+    attributes:
+      - {name: id, type: u32}
+      - {name: label, type: string}
+operations:
+  list:
+    - {name: set, doc: x, attribute-set: main, do: {request: {attributes: [flag]}}}
+"#;
+    let fam = nlwire_schema::load_str(spec, "demo.yaml").unwrap();
+    let input = json!({
+        "flag": true, "small": -5, "big": u64::MAX, "var": 1u64 << 40, "neg": -7,
+        "be": 258, "colour": "blue", "bits": ["a", "c"], "bf": {"value": ["b"], "selector": ["a", "b"]},
+        "words": [1, 2, 3], "blob": "00ff10", "mac": "00:11:22:33:44:55", "names": ["x", "y"],
+        "list": [{"id": 1, "label": "one"}, {"id": 2}], "ids": [7, 8], "item": {"id": 9}
+    });
+    let (bytes, d) = round_trip(&fam, "set", input.clone());
+    assert!(d.problems.is_empty(), "{:?}", d.problems);
+    assert_eq!(Value::Object(d.body), input);
+    // big-endian on the wire, the index in the type field of indexed-array entries.
+    let attrs: Vec<_> = nlwire::Attrs::new(&bytes[20..])
+        .map(|a| a.unwrap())
+        .collect();
+    assert_eq!(attrs[5].payload(), [1, 2]);
+    let ids: Vec<u16> = attrs[14].nested().map(|a| a.unwrap().ty()).collect();
+    assert_eq!(ids, [0, 1]);
+    // A flag set to false is left out.
+    let (bytes, _) = round_trip(&fam, "set", json!({"flag": false}));
+    assert_eq!(bytes.len(), 20);
+}
