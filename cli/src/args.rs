@@ -98,7 +98,8 @@ pub struct RequestArgs {
     pub spec: String,
     /// Op name from the spec.
     pub op: String,
-    /// The request as a JSON object: fixed-header members and attributes by name.
+    /// The request as a JSON object: fixed-header members and attributes by name
+    /// (`@FILE` reads it from a file, `-` from standard input).
     #[arg(long = "json", alias = "input", value_name = "JSON")]
     pub input: Option<String>,
     /// Extra NLM_F_* request flags for classic families: create, excl, replace, append.

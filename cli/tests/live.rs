@@ -477,3 +477,29 @@ fn gen_says_what_is_missing() {
         );
     }
 }
+
+#[test]
+fn request_from_a_file_or_stdin() {
+    let spec = kernel_spec("netdev");
+    let f = common::tmp("req.json");
+    std::fs::write(&f, r#"{"ifindex": 1}"#).unwrap();
+    let at = format!("@{}", f.display());
+    let v = json_ok(&["do", "--spec", &spec, "dev-get", "--json", &at]);
+    assert_eq!(v["ifindex"], 1);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nlwire"))
+        .args(["do", "--spec", &spec, "dev-get", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"ifindex": 1}"#)
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["ifindex"], 1);
+}

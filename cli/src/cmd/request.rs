@@ -135,10 +135,23 @@ pub fn find_op<'f>(fam: &'f Family, name: &str, dump: bool) -> Result<&'f Op> {
     Ok(op)
 }
 
-/// The request object from `--json` (empty when absent).
+/// The request object from `--json` (empty when absent): inline JSON, `@FILE`, or `-`
+/// for standard input.
 pub fn parse_input(text: Option<&str>) -> Result<Map<String, Value>> {
     let Some(t) = text else {
         return Ok(Map::new());
+    };
+    let owned;
+    let t = if t == "-" {
+        owned = std::io::read_to_string(std::io::stdin())
+            .map_err(|e| CliError::usage(format!("cannot read the request from stdin: {e}")))?;
+        owned.as_str()
+    } else if let Some(path) = t.strip_prefix('@') {
+        owned = std::fs::read_to_string(path)
+            .map_err(|e| CliError::usage(format!("cannot read the request from {path}: {e}")))?;
+        owned.as_str()
+    } else {
+        t
     };
     match serde_json::from_str::<Value>(t) {
         Ok(Value::Object(o)) => Ok(o),
