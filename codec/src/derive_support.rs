@@ -845,7 +845,24 @@ impl Field<kind::Bytes> for Vec<u8> {
     }
 }
 
-/// The bounds a fixed wire type needs: a zerocopy struct viewable in place at any offset.
+/// A fixed wire type: a zerocopy struct viewable in place at any offset, with `Copy`,
+/// `Debug` and `PartialEq`. `#[nlwire::wire]` implements it; it is also implemented for
+/// single bytes, zerocopy's byte-order integers, arrays of wire types and nlwire's own
+/// headers. A hand-written zerocopy struct opts in with one line:
+///
+/// ```
+/// use nlwire::zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
+/// #[derive(Clone, Copy, Debug, PartialEq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+/// #[repr(C)]
+/// struct Port { no: [u8; 4] }
+/// impl nlwire::derive_support::WireType for Port {}
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a fixed wire type",
+    label = "not a fixed wire type",
+    note = "lay the struct out with `#[nlwire::wire]`, or implement \
+            `nlwire::derive_support::WireType` for a hand-written zerocopy struct"
+)]
 pub trait WireType:
     FromBytes
     + IntoBytes
@@ -859,18 +876,22 @@ pub trait WireType:
 {
 }
 
-impl<T> WireType for T where
-    T: FromBytes
-        + IntoBytes
-        + KnownLayout
-        + Immutable
-        + Unaligned
-        + Copy
-        + fmt::Debug
-        + PartialEq
-        + 'static
-{
+impl WireType for u8 {}
+impl WireType for i8 {}
+impl<T: WireType, const N: usize> WireType for [T; N] {}
+
+macro_rules! wire_byteorder {
+    ($($t:ident),*) => {$(
+        impl<O: zerocopy::byteorder::ByteOrder + 'static> WireType for zerocopy::byteorder::$t<O> {}
+    )*};
 }
+wire_byteorder!(U16, U32, U64, U128, I16, I32, I64, I128, F32, F64);
+
+impl WireType for crate::header::NlMsgHdr {}
+impl WireType for crate::header::GenlMsgHdr {}
+impl WireType for crate::header::NlAttrHdr {}
+impl WireType for crate::header::NlMsgErr {}
+impl WireType for crate::header::OvsHeader {}
 
 impl<T: WireType> Field<kind::Fixed> for T {
     type View<'a> = &'a T;

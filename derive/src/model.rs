@@ -8,6 +8,50 @@ use syn::{Expr, Ident, Lit, LitInt, Result, Type, UnOp};
 
 use crate::opts::{AttrOpts, Kind, nested_policy};
 
+/// The same tokens with every span set to `span` (so trait errors in generated code point
+/// at the user's field type instead of the derive).
+pub fn respan(ts: TokenStream, span: Span) -> TokenStream {
+    ts.into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut ng = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                ng.set_span(span);
+                tt = proc_macro2::TokenTree::Group(ng);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
+}
+
+/// The name of a well-known type (primitive, `String`, `CString`, `Vec<u8>`, `Vec<_>`,
+/// `bool`, `Bitfield32`), or `None` for other (user) types.
+fn well_known(ty: &Type) -> Option<String> {
+    let Type::Path(p) = ty else { return None };
+    if p.qself.is_some() {
+        return None;
+    }
+    let last = p.path.segments.last()?;
+    let name = last.ident.to_string();
+    match name.as_str() {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "i8" | "i16" | "i32" | "i64" | "i128" | "usize"
+        | "isize" | "bool" | "String" | "CString" | "f32" | "f64" | "char" | "Bitfield32"
+            if p.path.segments.len() == 1
+                || name == "CString"
+                || name == "String"
+                || name == "Bitfield32" =>
+        {
+            Some(name)
+        }
+        "Vec" => match crate::opts::generic_inner(ty, "Vec") {
+            Some(Type::Path(e)) if e.path.is_ident("u8") => Some("Vec<u8>".into()),
+            _ => Some("Vec".into()),
+        },
+        _ => None,
+    }
+}
+
 /// One attribute with a checked kind and value type.
 pub struct NlaAttr {
     /// Name in the policy and in error paths.
@@ -115,6 +159,70 @@ impl NlaAttr {
         Ok(())
     }
 
+    /// Catches a field type that cannot hold the kind when the type is a well-known one,
+    /// with one clear error (user types go through the `Field` trait bound instead).
+    pub fn check_type(&self) -> Result<()> {
+        let Some(have) = well_known(&self.inner) else {
+            return Ok(());
+        };
+        let want: &[&str] = match &self.kind {
+            Kind::Int(m) => match *m {
+                "U8" => &["u8"],
+                "U16" | "Be16" | "Le16" => &["u16"],
+                "U32" | "Be32" | "Le32" => &["u32"],
+                "U64" | "Be64" | "Le64" | "Uint" => &["u64"],
+                "S8" => &["i8"],
+                "S16" => &["i16"],
+                "S32" => &["i32"],
+                "S64" | "Sint" => &["i64"],
+                _ => return Ok(()),
+            },
+            Kind::U128 => &["u128"],
+            Kind::Str => {
+                if self.opts.unterminated_ok.is_some() {
+                    &["String"]
+                } else {
+                    &["String", "CString"]
+                }
+            }
+            Kind::Bytes => &["Vec<u8>"],
+            Kind::Array => &["Vec", "Vec<u8>"],
+            Kind::Bitfield32 => &["Bitfield32"],
+            Kind::Fixed | Kind::Nested | Kind::SubMessage { .. } => {
+                if matches!(self.kind, Kind::Nested) && have == "Vec" {
+                    return Ok(());
+                }
+                &[]
+            }
+            Kind::Indexed { .. } => &["Vec", "Vec<u8>"],
+            Kind::Flag => &["bool"],
+        };
+        if want.contains(&have.as_str()) {
+            return Ok(());
+        }
+        let kw = self.kind.keyword();
+        let hint = match want {
+            [] => match self.kind {
+                Kind::Fixed => format!(
+                    "a `fixed` attribute holds a `#[nlwire::wire]` struct (or a byte array); \
+                     for a `{have}` use its own kind"
+                ),
+                _ => format!(
+                    "a `{kw}` attribute holds a type deriving `AttrSet`/`SubMessage`, not `{have}`"
+                ),
+            },
+            [one] => format!("a `{kw}` attribute is held in a `{one}` field, not `{have}`"),
+            many => format!(
+                "a `{kw}` attribute is held in one of {}, not `{have}`",
+                many.iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        Err(syn::Error::new(self.inner.span(), hint))
+    }
+
     /// The marker type of the kind (`None` for flag and sub-message).
     pub fn marker(&self) -> Option<TokenStream> {
         self.kind
@@ -144,9 +252,10 @@ impl NlaAttr {
             (Kind::SubMessage { .. }, _) => {
                 quote!(#k::AttrPolicy::new(#name, #ty, #k::AttrKind::Binary))
             }
-            (_, Some(m)) => {
-                quote_spanned!(inner.span()=> #k::derive_support::entry::<#inner, #m>(#name, #ty))
-            }
+            (_, Some(m)) => respan(
+                quote!(#k::derive_support::entry::<#inner, #m>(#name, #ty)),
+                inner.span(),
+            ),
             (_, None) => quote!(#k::AttrPolicy::new(#name, #ty, #k::AttrKind::Binary)),
         };
         let add = u32::from(matches!(self.kind, Kind::Str));
@@ -216,10 +325,18 @@ impl NlaAttr {
         let ty = self.wire_ty();
         match (&self.kind, self.marker()) {
             (Kind::SubMessage { .. }, _) => {
-                quote_spanned!(inner.span()=> #k::derive_support::put_sub_message::<#inner>(#v, buf, #ty)?;)
+                let f = respan(
+                    quote!(#k::derive_support::put_sub_message::<#inner>),
+                    inner.span(),
+                );
+                quote!(#f(#v, buf, #ty)?;)
             }
             (_, Some(m)) => {
-                quote_spanned!(inner.span()=> <#inner as #k::derive_support::Field<#m>>::put(#v, buf, #ty)?;)
+                let f = respan(
+                    quote!(<#inner as #k::derive_support::Field<#m>>::put),
+                    inner.span(),
+                );
+                quote!(#f(#v, buf, #ty)?;)
             }
             _ => quote!(buf.put_attr_flag(#ty)?;),
         }
@@ -238,13 +355,17 @@ impl NlaAttr {
             .opts
             .has_len_check()
             .then(|| quote!(#k::derive_support::check_len(&a, &#owner::#chk)?;));
-        let int_check = self.opts.has_int_check().then(|| {
-            quote!(#k::derive_support::check_int(
-                <#inner as #k::derive_support::Field<#m>>::int_of(&v), &#owner::#chk)?;)
-        });
-        quote_spanned! {inner.span()=> {
+        let field = respan(
+            quote!(<#inner as #k::derive_support::Field<#m>>),
+            inner.span(),
+        );
+        let int_check = self
+            .opts
+            .has_int_check()
+            .then(|| quote!(#k::derive_support::check_int(#field::int_of(&v), &#owner::#chk)?;));
+        quote! {{
             #len_check
-            let v = <#inner as #k::derive_support::Field<#m>>::get(a, cx)?;
+            let v = #field::get(a, cx)?;
             #int_check
             v
         }}
@@ -255,12 +376,14 @@ impl NlaAttr {
         let k = &self.krate;
         let inner = &self.inner;
         match (&self.kind, self.marker()) {
-            (Kind::SubMessage { .. }, _) => {
-                quote_spanned!(inner.span()=> <#inner as #k::derive_support::SubMessage>::View<'a>)
-            }
-            (_, Some(m)) => {
-                quote_spanned!(inner.span()=> <#inner as #k::derive_support::Field<#m>>::View<'a>)
-            }
+            (Kind::SubMessage { .. }, _) => respan(
+                quote!(<#inner as #k::derive_support::SubMessage>::View<'a>),
+                inner.span(),
+            ),
+            (_, Some(m)) => respan(
+                quote!(<#inner as #k::derive_support::Field<#m>>::View<'a>),
+                inner.span(),
+            ),
             _ => quote!(bool),
         }
     }
@@ -271,9 +394,19 @@ impl NlaAttr {
         let inner = &self.inner;
         match (&self.kind, self.marker()) {
             (Kind::SubMessage { .. }, _) => {
-                quote!(<#inner as #k::derive_support::SubMessage>::from_view(#v))
+                let f = respan(
+                    quote!(<#inner as #k::derive_support::SubMessage>::from_view),
+                    inner.span(),
+                );
+                quote!(#f(#v))
             }
-            (_, Some(m)) => quote!(<#inner as #k::derive_support::Field<#m>>::from_view(#v)),
+            (_, Some(m)) => {
+                let f = respan(
+                    quote!(<#inner as #k::derive_support::Field<#m>>::from_view),
+                    inner.span(),
+                );
+                quote!(#f(#v))
+            }
             _ => v,
         }
     }
@@ -286,10 +419,18 @@ impl NlaAttr {
         let chk = &self.chk;
         match (&self.kind, self.marker()) {
             (Kind::SubMessage { .. }, _) => {
-                quote!(<#inner as #k::derive_support::SubMessage>::arbitrary_sub(u))
+                let f = respan(
+                    quote!(<#inner as #k::derive_support::SubMessage>::arbitrary_sub),
+                    inner.span(),
+                );
+                quote!(#f(u))
             }
             (_, Some(m)) => {
-                quote!(#k::derive_support::arbitrary_field::<#inner, #m>(u, &#owner::#chk))
+                let f = respan(
+                    quote!(#k::derive_support::arbitrary_field::<#inner, #m>),
+                    inner.span(),
+                );
+                quote!(#f(u, &#owner::#chk))
             }
             _ => quote!(u.arbitrary::<bool>()),
         }

@@ -1,7 +1,7 @@
 //! `#[derive(AttrSet)]` on a struct: each field one attribute.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Fields, Ident, Result, Type, Visibility};
 
@@ -132,6 +132,7 @@ fn parse_field<'f>(f: &'f syn::Field, krate: &TokenStream) -> Result<SetField<'f
         krate: krate.clone(),
     };
     attr.check_opts()?;
+    attr.check_type()?;
     Ok(SetField {
         ident,
         vis: &f.vis,
@@ -230,7 +231,10 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             Shape::Required | Shape::Flag => vt,
             Shape::Multi => {
                 let m = f.attr.marker();
-                quote_spanned!(inner.span()=> #k::derive_support::Multi<'a, #inner, #m>)
+                crate::model::respan(
+                    quote!(#k::derive_support::Multi<'a, #inner, #m>),
+                    inner.span(),
+                )
             }
         };
         quote!(#(#fdocs)* #fvis #fid: #ty,)
@@ -261,7 +265,11 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             (_, Shape::Multi) => {
                 let inner = &f.attr.inner;
                 let m = f.attr.marker();
-                quote!(let mut #l = #k::derive_support::Multi::<'a, #inner, #m>::empty();)
+                let multi = crate::model::respan(
+                    quote!(#k::derive_support::Multi::<'a, #inner, #m>),
+                    inner.span(),
+                );
+                quote!(let mut #l = #multi::empty();)
             }
             _ => quote!(let mut #l: ::core::option::Option<#vt> = ::core::option::Option::None;),
         }

@@ -144,6 +144,7 @@ fn parse_variant<'v>(v: &'v syn::Variant, krate: &TokenStream) -> Result<Variant
         krate: krate.clone(),
     };
     attr.check_opts()?;
+    attr.check_type()?;
     Ok(Variant {
         ident,
         docs: docs(&v.attrs),

@@ -226,6 +226,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
         #size_check
 
         #[automatically_derived]
+        impl #krate::derive_support::WireType for #ident {}
+
+        #[automatically_derived]
         impl ::core::default::Default for #ident {
             /// All bytes zero.
             #[inline]

@@ -1,0 +1,6 @@
+#[derive(nlwire::AttrSet)]
+struct Key {
+    in_port: Option<u32>,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+#[derive(nlwire::SubMessage)]
+enum Data {
+    #[nla(value = "a")]
+    A,
+    #[nla(value = 2)]
+    B,
+}
+
+fn main() {}
