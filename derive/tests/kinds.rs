@@ -700,3 +700,43 @@ fn hostile_bytes_never_panic_and_decode_canonically() {
     }
     assert!(decoded > 1000, "only {decoded} mutated inputs decoded");
 }
+
+// ---- constant expressions in checks
+
+const NAME_MAX: usize = 16;
+const FEATURES: u32 = 0b1011;
+
+#[derive(Clone, Debug, PartialEq, nlwire::AttrSet)]
+pub struct Consts {
+    #[nla(type = 1, string, max_len = NAME_MAX - 1)]
+    pub name: Option<String>,
+    #[nla(type = 2, u32, flags_mask = FEATURES)]
+    pub features: Option<u32>,
+    #[nla(type = 3, u8, min = 1, max = FEATURES)]
+    pub level: Option<u8>,
+}
+
+#[test]
+fn checks_take_constant_expressions() {
+    let p = Consts::POLICY;
+    assert_eq!(p.get(1).unwrap().max_len, 16);
+    assert_eq!(p.get(2).unwrap().flags_mask, Some(0b1011));
+    assert_eq!(
+        p.get(3).unwrap().range.map(|r| (r.min, r.max)),
+        Some((1, 11))
+    );
+    let ok = Consts {
+        name: Some("a".repeat(15)),
+        features: Some(0b1001),
+        level: Some(11),
+    };
+    assert_eq!(
+        Consts::decode_owned(&ok.encode_to_vec().unwrap()).unwrap(),
+        ok
+    );
+    let long = Consts {
+        name: Some("a".repeat(16)),
+        ..ok.clone()
+    };
+    assert!(Consts::decode(&long.encode_to_vec().unwrap()).is_err());
+}
