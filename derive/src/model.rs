@@ -2,7 +2,7 @@
 //! the code fragments every derive needs for it.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitInt, Result, Type, UnOp};
 
@@ -95,8 +95,8 @@ fn typed(e: &Expr, ty: &str, add: u32) -> TokenStream {
             let lit = LitInt::new(&format!("{v}{ty}"), e.span());
             quote!(#lit)
         }
-        None if add > 0 => quote_spanned!(e.span()=> ((#e) as #ty_id + #add)),
-        None => quote_spanned!(e.span()=> ((#e) as #ty_id)),
+        None if add > 0 => quote!((#e) as #ty_id + #add),
+        None => quote!((#e) as #ty_id),
     }
 }
 
