@@ -44,7 +44,7 @@ use std::ffi::CString;
 
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-use crate::attr::{Attr, Attrs};
+use crate::attr::Attr;
 use crate::buf::MsgBuf;
 use crate::error::{AttrPath, Error, Result};
 use crate::header::{GenlMsgHdr, NlMsgHdr};
@@ -182,6 +182,190 @@ impl DecodeCx {
     pub fn attrs(&self) -> usize {
         self.attrs
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Hot paths: attribute cursor and writers the generated code inlines
+// ---------------------------------------------------------------------------------------
+
+/// [`Attrs`](crate::Attrs) for generated decoders: the same checks and errors, written to inline into
+/// the decoding loop (the error paths are out of line). Yields `Err` once and stops.
+///
+/// ```
+/// use nlwire::derive_support::AttrCursor;
+/// let bytes = [5u8, 0, 1, 0, 9, 0, 0, 0, 4, 0, 2, 0];
+/// let types: Vec<u16> = AttrCursor::new(&bytes).map(|a| a.unwrap().ty()).collect();
+/// assert_eq!(types, [1, 2]);
+/// assert!(AttrCursor::new(&[2, 0, 1, 0]).next().unwrap().is_err());
+/// ```
+#[derive(Clone, Debug)]
+pub struct AttrCursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> AttrCursor<'a> {
+    /// A cursor at the start of `bytes`.
+    #[inline]
+    pub fn new(bytes: &'a [u8]) -> Self {
+        AttrCursor { bytes, pos: 0 }
+    }
+
+    /// Offset of the next attribute.
+    #[inline]
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, nla_len: Option<u16>) -> Error {
+        let rest = self.bytes.len() - self.pos;
+        let offset = self.pos;
+        self.pos = self.bytes.len();
+        match nla_len {
+            None => Error::TrailingBytes {
+                path: AttrPath::root(),
+                offset,
+                len: rest,
+            },
+            Some(nla_len) => Error::BadAttrLen {
+                path: AttrPath::root(),
+                offset,
+                nla_len,
+                remaining: rest,
+            },
+        }
+    }
+}
+
+impl<'a> Iterator for AttrCursor<'a> {
+    type Item = Result<Attr<'a>>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Result<Attr<'a>>> {
+        let bytes = self.bytes;
+        let rest = bytes.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(hdr) = rest.first_chunk::<4>() else {
+            return Some(Err(self.fail(None)));
+        };
+        let nla_len = u16::from_ne_bytes([hdr[0], hdr[1]]);
+        let raw_type = u16::from_ne_bytes([hdr[2], hdr[3]]);
+        let len = usize::from(nla_len);
+        let Some(payload) = rest.get(4..len) else {
+            return Some(Err(self.fail(Some(nla_len))));
+        };
+        self.pos += crate::consts::align(len).min(rest.len());
+        Some(Ok(Attr::new(raw_type, payload)))
+    }
+}
+
+impl core::iter::FusedIterator for AttrCursor<'_> {}
+
+#[cold]
+#[inline(never)]
+fn too_large(ty: u16, len: usize) -> Error {
+    Error::AttrTooLarge { ty, len }
+}
+
+/// Appends attribute `ty` with `payload` (header, payload, zeroed padding): what
+/// [`MsgBuf::put_attr`] does, written to inline so fixed-size payloads compile to a few
+/// stores.
+///
+/// ```
+/// let mut b = nlwire::MsgBuf::new();
+/// nlwire::derive_support::put_attr_fast(&mut b, 1, &[0xaa])?;
+/// assert_eq!(b.as_slice(), &[5, 0, 1, 0, 0xaa, 0, 0, 0]);
+/// # Ok::<(), nlwire::Error>(())
+/// ```
+#[inline(always)]
+pub fn put_attr_fast(buf: &mut MsgBuf<'_>, ty: u16, payload: &[u8]) -> Result<()> {
+    let n = payload.len();
+    if n > crate::consts::NLA_MAX_PAYLOAD {
+        return Err(too_large(ty, n));
+    }
+    let total = 4 + crate::consts::align(n);
+    let slot = buf.put_slot(total);
+    slot[..2].copy_from_slice(&((4 + n) as u16).to_ne_bytes());
+    slot[2..4].copy_from_slice(&ty.to_ne_bytes());
+    slot[4..4 + n].copy_from_slice(payload);
+    slot[4 + n..].fill(0);
+    Ok(())
+}
+
+/// Appends a flag (an attribute without payload).
+#[inline(always)]
+pub fn put_flag(buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
+    let slot = buf.put_slot(4);
+    slot[..2].copy_from_slice(&4u16.to_ne_bytes());
+    slot[2..4].copy_from_slice(&ty.to_ne_bytes());
+    Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn nul_in_string(ty: u16) -> Error {
+    Error::BadString {
+        path: AttrPath::root().child(ty),
+        reason: crate::error::StringFault::InteriorNul,
+    }
+}
+
+/// Appends a string attribute with its NUL; a string holding a NUL is refused.
+#[inline]
+pub fn put_str_fast(buf: &mut MsgBuf<'_>, ty: u16, s: &str) -> Result<()> {
+    let b = s.as_bytes();
+    if b.contains(&0) {
+        return Err(nul_in_string(ty));
+    }
+    let n = b.len() + 1;
+    if n > crate::consts::NLA_MAX_PAYLOAD {
+        return Err(too_large(ty, n));
+    }
+    let total = 4 + crate::consts::align(n);
+    let slot = buf.put_slot(total);
+    slot[..2].copy_from_slice(&((4 + n) as u16).to_ne_bytes());
+    slot[2..4].copy_from_slice(&ty.to_ne_bytes());
+    slot[4..4 + b.len()].copy_from_slice(b);
+    slot[4 + b.len()..].fill(0);
+    Ok(())
+}
+
+/// Opens a nested attribute; returns its offset for [`nest_end`].
+#[inline(always)]
+pub fn nest_start(buf: &mut MsgBuf<'_>, ty: u16) -> usize {
+    let at = buf.len();
+    let slot = buf.put_slot(4);
+    slot[..2].copy_from_slice(&4u16.to_ne_bytes());
+    slot[2..4].copy_from_slice(&ty.to_ne_bytes());
+    at
+}
+
+/// Closes the nested attribute opened at `at`: its `nla_len` covers everything written
+/// since. An oversized nest is removed and reported.
+#[inline(always)]
+pub fn nest_end(buf: &mut MsgBuf<'_>, at: usize) -> Result<()> {
+    let len = buf.len() - at;
+    if len > usize::from(u16::MAX) {
+        return Err(nest_too_large(buf, at, len));
+    }
+    if let Some(hdr) = buf.at_mut(at, 2) {
+        hdr.copy_from_slice(&(len as u16).to_ne_bytes());
+    }
+    Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn nest_too_large(buf: &mut MsgBuf<'_>, at: usize, len: usize) -> Error {
+    let ty = buf
+        .at(at + 2, 2)
+        .map_or(0, |t| u16::from_ne_bytes([t[0], t[1]]));
+    buf.truncate(at);
+    Error::AttrTooLarge { ty, len: len - 4 }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -624,7 +808,7 @@ macro_rules! int_fields {
             #[inline]
             fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
                 let $v = *self;
-                buf.put_attr(ty, &$to)
+                put_attr_fast(buf, ty, &$to)
             }
             #[inline]
             fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<$t> {
@@ -670,7 +854,7 @@ impl Field<kind::U128> for u128 {
     const LEN: (u32, u32) = (16, 16);
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        buf.put_attr_u128(ty, *self)
+        put_attr_fast(buf, ty, &self.to_ne_bytes())
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<u128> {
@@ -691,7 +875,10 @@ impl Field<kind::Uint> for u64 {
     const KIND: AttrKind = AttrKind::Uint;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        buf.put_attr_uint(ty, *self)
+        match u32::try_from(*self) {
+            Ok(small) => put_attr_fast(buf, ty, &small.to_ne_bytes()),
+            Err(_) => put_attr_fast(buf, ty, &self.to_ne_bytes()),
+        }
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<u64> {
@@ -716,7 +903,10 @@ impl Field<kind::Sint> for i64 {
     const KIND: AttrKind = AttrKind::Sint;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        buf.put_attr_sint(ty, *self)
+        match i32::try_from(*self) {
+            Ok(small) => put_attr_fast(buf, ty, &small.to_ne_bytes()),
+            Err(_) => put_attr_fast(buf, ty, &self.to_ne_bytes()),
+        }
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<i64> {
@@ -765,7 +955,7 @@ impl Field<kind::Str> for String {
     const KIND: AttrKind = AttrKind::String;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        buf.put_attr_str(ty, self)
+        put_str_fast(buf, ty, self)
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a str> {
@@ -786,7 +976,7 @@ impl Field<kind::Str> for CString {
     const KIND: AttrKind = AttrKind::String;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        buf.put_attr_cstr(ty, self)
+        put_attr_fast(buf, ty, self.to_bytes_with_nul())
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a CStr> {
@@ -808,7 +998,7 @@ impl Field<kind::StrUnterminated> for String {
     const KIND: AttrKind = AttrKind::StringUnterminated;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        buf.put_attr_str(ty, self)
+        put_str_fast(buf, ty, self)
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a str> {
@@ -829,7 +1019,7 @@ impl Field<kind::Bytes> for Vec<u8> {
     const KIND: AttrKind = AttrKind::Binary;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        buf.put_attr(ty, self)
+        put_attr_fast(buf, ty, self)
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a [u8]> {
@@ -899,7 +1089,7 @@ impl<T: WireType> Field<kind::Fixed> for T {
     const LEN: (u32, u32) = (size_of::<T>() as u32, size_of::<T>() as u32);
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        buf.put_attr(ty, self.as_bytes())
+        put_attr_fast(buf, ty, self.as_bytes())
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a T> {
@@ -930,7 +1120,7 @@ impl<E: WireType> Field<kind::Array> for Vec<E> {
     const KIND: AttrKind = AttrKind::Binary;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        buf.put_attr(ty, self.as_slice().as_bytes())
+        put_attr_fast(buf, ty, self.as_slice().as_bytes())
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a [E]> {
@@ -955,9 +1145,9 @@ impl<T: AttrSet> Field<kind::Nested> for T {
     const KIND: AttrKind = T::KIND;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        let nest = buf.start_nested(ty);
+        let nest = nest_start(buf, ty);
         self.encode(buf)?;
-        buf.end_nested(nest)
+        nest_end(buf, nest)
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, cx: &mut DecodeCx) -> Result<T::View<'a>> {
@@ -1005,10 +1195,10 @@ impl Field<kind::Bitfield32> for Bitfield32 {
     const KIND: AttrKind = AttrKind::Bitfield32;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        let slot = buf.put_attr_slot(ty, 8)?;
-        slot[..4].copy_from_slice(&self.value.to_ne_bytes());
-        slot[4..].copy_from_slice(&self.selector.to_ne_bytes());
-        Ok(())
+        let mut b = [0u8; 8];
+        b[..4].copy_from_slice(&self.value.to_ne_bytes());
+        b[4..].copy_from_slice(&self.selector.to_ne_bytes());
+        put_attr_fast(buf, ty, &b)
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<Bitfield32> {
@@ -1046,7 +1236,7 @@ where
     };
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        let nest = buf.start_nested(ty);
+        let nest = nest_start(buf, ty);
         for (i, v) in self.iter().enumerate() {
             let index = u16::try_from(i)
                 .ok()
@@ -1055,7 +1245,7 @@ where
                 .ok_or(Error::AttrTooLarge { ty, len: i })?;
             v.put(buf, index)?;
         }
-        buf.end_nested(nest)
+        nest_end(buf, nest)
     }
     fn get<'a>(a: Attr<'a>, cx: &mut DecodeCx) -> Result<Indexed<'a, T, K>> {
         if !cx.is_trusted() {
@@ -1086,7 +1276,7 @@ fn validate_items(
     mut f: impl FnMut(Attr<'_>, &mut DecodeCx) -> Result<()>,
 ) -> Result<()> {
     cx.enter()?;
-    for a in Attrs::new(payload) {
+    for a in AttrCursor::new(payload) {
         let a = a?;
         cx.count()?;
         f(a, cx)?;
@@ -1146,7 +1336,7 @@ impl<'a, E: AttrUnion> AttrList<'a, E> {
     #[inline]
     pub fn iter(&self) -> AttrListIter<'a, E> {
         AttrListIter {
-            attrs: Attrs::new(self.bytes),
+            attrs: AttrCursor::new(self.bytes),
             _e: PhantomData,
         }
     }
@@ -1184,7 +1374,7 @@ impl<E: AttrUnion> PartialEq for AttrList<'_, E> {
 
 /// Iterator over an [`AttrList`].
 pub struct AttrListIter<'a, E> {
-    attrs: Attrs<'a>,
+    attrs: AttrCursor<'a>,
     _e: PhantomData<fn() -> E>,
 }
 
@@ -1228,7 +1418,7 @@ impl<E: AttrUnion> AttrSet for Vec<E> {
 
     fn decode_in<'a>(bytes: &'a [u8], cx: &mut DecodeCx) -> Result<AttrList<'a, E>> {
         if !cx.is_trusted() {
-            for a in Attrs::new(bytes) {
+            for a in AttrCursor::new(bytes) {
                 let a = a?;
                 cx.count()?;
                 E::decode_attr(a, cx)?;
@@ -1451,7 +1641,7 @@ impl<'a, T: Field<K>, K> Multi<'a, T, K> {
     #[inline]
     pub fn iter(&self) -> MultiIter<'a, T, K> {
         MultiIter {
-            attrs: Attrs::new(self.bytes),
+            attrs: AttrCursor::new(self.bytes),
             ty: self.ty,
             left: self.count,
             _t: PhantomData,
@@ -1481,7 +1671,7 @@ impl<T: Field<K>, K> PartialEq for Multi<'_, T, K> {
 
 /// Iterator over a [`Multi`].
 pub struct MultiIter<'a, T, K> {
-    attrs: Attrs<'a>,
+    attrs: AttrCursor<'a>,
     ty: u16,
     left: u32,
     _t: PhantomData<fn() -> (T, K)>,
@@ -1526,14 +1716,14 @@ impl<'a, T: Field<K>, K> Indexed<'a, T, K> {
     #[inline]
     pub fn iter(&self) -> IndexedIter<'a, T, K> {
         IndexedIter {
-            attrs: Attrs::new(self.bytes),
+            attrs: AttrCursor::new(self.bytes),
             _t: PhantomData,
         }
     }
 
     /// Iterates `(index, entry)` pairs (the index is the entry's attribute type).
     pub fn indexed(&self) -> impl Iterator<Item = (u16, T::View<'a>)> + 'a {
-        let mut attrs = Attrs::new(self.bytes);
+        let mut attrs = AttrCursor::new(self.bytes);
         core::iter::from_fn(move || {
             let a = attrs.next()?.ok()?;
             match T::get(a, &mut DecodeCx::trusted()) {
@@ -1571,7 +1761,7 @@ impl<T: Field<K>, K> PartialEq for Indexed<'_, T, K> {
 
 /// Iterator over an [`Indexed`].
 pub struct IndexedIter<'a, T, K> {
-    attrs: Attrs<'a>,
+    attrs: AttrCursor<'a>,
     _t: PhantomData<fn() -> (T, K)>,
 }
 
@@ -1639,7 +1829,7 @@ impl RawAttr {
     /// Appends the attribute.
     #[inline]
     pub fn put(&self, buf: &mut MsgBuf<'_>) -> Result<()> {
-        buf.put_attr(self.ty, &self.payload)
+        put_attr_fast(buf, self.ty, &self.payload)
     }
 
     /// The owned form of a received attribute.
@@ -1779,9 +1969,9 @@ pub fn decode_sub_message<'a, T: SubMessage>(
 /// variant's payload.
 #[inline]
 pub fn put_sub_message<T: SubMessage>(v: &T, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-    let nest = buf.start_nested(ty);
+    let nest = nest_start(buf, ty);
     v.encode_payload(buf)?;
-    buf.end_nested(nest)
+    nest_end(buf, nest)
 }
 
 /// Splits a fixed header from the front of a sub-message payload: the header (the payload
@@ -1935,7 +2125,7 @@ pub fn decode_exactly_one<'a, E: AttrUnion>(
     bytes: &'a [u8],
     cx: &mut DecodeCx,
 ) -> Result<E::View<'a>> {
-    let mut attrs = Attrs::new(bytes);
+    let mut attrs = AttrCursor::new(bytes);
     let first = match attrs.next() {
         None => return Err(not_exactly_one(0)),
         Some(a) => a?,
@@ -2117,7 +2307,7 @@ mod tests {
         let mut b = MsgBuf::new();
         Field::<kind::Be32>::put(&0x0a00_0001u32, &mut b, 7).unwrap();
         Field::<kind::Uint>::put(&(1u64 << 40), &mut b, 8).unwrap();
-        let mut it = Attrs::new(b.as_slice());
+        let mut it = AttrCursor::new(b.as_slice());
         let mut cx = DecodeCx::trusted();
         let a = it.next().unwrap().unwrap();
         assert_eq!(a.payload(), &[10, 0, 0, 1]);

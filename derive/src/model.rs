@@ -338,7 +338,7 @@ impl NlaAttr {
                 );
                 quote!(#f(#v, buf, #ty)?;)
             }
-            _ => quote!(buf.put_attr_flag(#ty)?;),
+            _ => quote!(#k::derive_support::put_flag(buf, #ty)?;),
         }
     }
 

@@ -539,7 +539,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             ) -> #k::Result<#view<'a>> {
                 #(#decls)*
                 let mut __unknown: u32 = 0;
-                let mut __it = #k::Attrs::new(bytes);
+                let mut __it = #k::derive_support::AttrCursor::new(bytes);
                 loop {
                     #off
                     let a = match __it.next() {
