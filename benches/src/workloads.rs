@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use crate::ovs::{flowgen, model, wire_mnl, wire_nb, wire_neli, wire_nlwire, wire_rtnl};
+use crate::ovs::{flowgen, model, wire_mnl, wire_nb, wire_neli, wire_nlwire, wire_rtnl, wire_typed};
 use crate::rawsock::read_recording;
 use crate::{ctrl, link};
 
@@ -45,6 +45,7 @@ pub fn decode_ovs() -> Vec<Case> {
     }
     vec![
         c!("nlwire", wire_nlwire::decode_dump),
+        c!("nlwire (typed)", wire_typed::decode_dump),
         c!("libmnl", wire_mnl::decode_dump),
         c!("C (inline walk)", wire_mnl::c_decode_dump),
         c!("netlink-bindings", wire_nb::decode_dump),
@@ -118,12 +119,18 @@ pub fn encode_ovs() -> Vec<Case> {
     let mut v3 = Vec::new();
     let f4 = flows.clone();
     let mut c4 = std::io::Cursor::new(Vec::new());
-    let f5 = flows;
+    let f5 = flows.clone();
     let mut v5 = Vec::new();
+    let f6 = flows;
+    let mut b6 = nlwire::MsgBuf::new();
     vec![
         case(g, "nlwire", e, move || {
             wire_nlwire::encode_puts(&mut b, black_box(&f1));
             b.len() as u64
+        }),
+        case(g, "nlwire (typed)", e, move || {
+            wire_typed::encode_puts(&mut b6, black_box(&f6));
+            b6.len() as u64
         }),
         case(g, "libmnl", e, move || wire_mnl::encode_puts(&mut v2, black_box(&f2), 1 << 17) as u64),
         case(g, "netlink-bindings", e, move || {

@@ -132,3 +132,15 @@ fn c_inline_walk_decodes_the_same() {
     let got = collect(|s| assert_eq!(wire_mnl::c_decode_dump(&dg, s), Some(100)));
     assert_eq!(got, flows);
 }
+
+#[test]
+fn nlwire_typed_decodes_and_encodes_the_same() {
+    use nlwire_benches::ovs::wire_typed;
+    let flows = flowgen::flows(100);
+    let dg = flowgen::dump_datagram(&flows);
+    let got = collect(|s| assert_eq!(wire_typed::decode_dump(&dg, s).unwrap(), 100));
+    assert_eq!(got, flows);
+    let mut b = nlwire::MsgBuf::new();
+    wire_typed::encode_puts(&mut b, &flows);
+    check_puts("nlwire (typed)", b.as_slice(), &flows);
+}
