@@ -60,10 +60,11 @@ pub use policy::{AttrKind, AttrPolicy, Policy, ValueRange};
 pub use zerocopy;
 
 /// The derive macros (`#[derive(nlwire::AttrSet)]`, `#[derive(nlwire::Message)]`,
-/// `#[derive(nlwire::SubMessage)]`, `#[nlwire::wire]`); see the `nlwire-derive` crate for
-/// the annotation language.
+/// `#[derive(nlwire::SubMessage)]`, `#[nlwire::wire]`) and the schema compiler macro
+/// (`nlwire::schema!("spec.yaml")`); see the `nlwire-derive` crate for the annotation
+/// language.
 #[cfg(feature = "derive")]
-pub use nlwire_derive::{AttrSet, Message, SubMessage, wire};
+pub use nlwire_derive::{AttrSet, Message, SubMessage, schema, wire};
 
 /// arbitrary, re-exported so derived `Arbitrary` impls name the same version.
 #[cfg(feature = "arbitrary")]

@@ -8,6 +8,7 @@ use syn::{Data, DeriveInput, parse_macro_input};
 mod message;
 mod model;
 mod opts;
+mod schema;
 mod set;
 mod submsg;
 mod union;
@@ -120,6 +121,39 @@ pub fn derive_message(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn wire(args: TokenStream, item: TokenStream) -> TokenStream {
     wire::expand(args.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// The schema compiler as a macro: loads a kernel YNL spec, checks it, and expands to the
+/// annotated types of the derives above (attribute sets, sub-messages, wire structs,
+/// enums and flags, messages, command and group constants). The path is relative to the
+/// calling crate's `CARGO_MANIFEST_DIR`; the file is tracked, so editing it rebuilds the
+/// crate. A spec error is a compile error naming the file, line and key.
+///
+/// Options: `list_sets = ["set-name", ...]` models sets as ordered lists (`Vec<Enum>`, like
+/// OVS actions); `crate = "::path"` renames the runtime crate. See `nlwire_schema::codegen`
+/// for the generated shapes, and `nlwire_schema::compile` for the build-script form.
+///
+/// ```
+/// mod ovs_vport {
+///     nlwire::schema!("../../shared/ynl-specs/ovs_vport.yaml");
+/// }
+/// use nlwire::{AttrSet, Encode};
+/// let v = ovs_vport::Vport { name: Some("br0".into()), ..Default::default() };
+/// let bytes = v.encode_to_vec()?;
+/// assert_eq!(ovs_vport::Vport::decode(&bytes)?.name, Some("br0"));
+/// assert_eq!(ovs_vport::FAMILY_NAME, "ovs_vport");
+/// # Ok::<(), nlwire::Error>(())
+/// ```
+///
+/// ```compile_fail
+/// // A spec that does not exist is a compile error at the path.
+/// nlwire::schema!("no/such/spec.yaml");
+/// ```
+#[proc_macro]
+pub fn schema(input: TokenStream) -> TokenStream {
+    schema::expand(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

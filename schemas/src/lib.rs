@@ -16,6 +16,8 @@
 #![warn(missing_docs)]
 
 mod check;
+#[path = "gen/mod.rs"]
+pub mod codegen;
 mod error;
 pub mod ir;
 mod level;
@@ -25,6 +27,7 @@ mod resolve;
 
 use std::path::Path;
 
+pub use codegen::{Builder, CompileError, compile};
 pub use error::{Diagnostic, ErrorKind, Pos, SchemaError};
 pub use ir::*;
 pub use parse::MAX_SPEC_BYTES;
