@@ -4,10 +4,12 @@
 #![forbid(unsafe_code)]
 
 mod buffer_model;
+mod ovs_derived;
 mod policy_check;
 mod schema_load;
 
 pub use buffer_model::buffer_model;
+pub use ovs_derived::{ovs_decode, ovs_roundtrip};
 pub use policy_check::{TOP as POLICY_CHECK_POLICY, policy_check};
 pub use schema_load::schema_load;
 

@@ -122,3 +122,17 @@ fn schema_seeds_load_or_fail_as_intended() {
         );
     }
 }
+
+#[test]
+fn ovs_seed_decodes_to_the_flow_it_encodes() {
+    use nlwire::{AttrSet, Message};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/ovs_decode");
+    let msg = std::fs::read(dir.join("flow_new_msg")).unwrap();
+    let new = ovs_handwritten::FlowNew::decode_owned(&msg).unwrap();
+    assert_eq!(new.header.dp_ifindex.get(), 5);
+    let flow = ovs_handwritten::Flow::decode_owned(&std::fs::read(dir.join("flow_attrs")).unwrap())
+        .unwrap();
+    assert_eq!(flow, new.flow);
+    assert_eq!(flow.key.as_ref().and_then(|k| k.in_port), Some(1));
+    assert_eq!(flow.actions.as_ref().map(Vec::len), Some(5));
+}
