@@ -103,6 +103,11 @@ pub struct DecodeCx {
 
 impl DecodeCx {
     /// A fresh context under `limits`, at depth 0 (the top-level set enters depth 1).
+    ///
+    /// ```
+    /// let cx = nlwire::derive_support::DecodeCx::new(&nlwire::Limits::DEFAULT);
+    /// assert_eq!((cx.depth(), cx.attrs(), cx.is_trusted()), (0, 0, false));
+    /// ```
     #[inline]
     pub fn new(limits: &Limits) -> Self {
         DecodeCx {
@@ -132,6 +137,11 @@ impl DecodeCx {
     }
 
     /// True for a [`trusted`](Self::trusted) context.
+    ///
+    /// ```
+    /// use nlwire::derive_support::DecodeCx;
+    /// assert!(!DecodeCx::new(&nlwire::Limits::DEFAULT).is_trusted());
+    /// ```
     #[inline]
     pub fn is_trusted(&self) -> bool {
         self.trusted
@@ -139,6 +149,13 @@ impl DecodeCx {
 
     /// Goes one nesting level down; fails with [`Error::TooDeep`] (path at the root) past
     /// the limit.
+    ///
+    /// ```
+    /// use nlwire::{Limits, derive_support::DecodeCx};
+    /// let mut cx = DecodeCx::new(&Limits { max_depth: 1, ..Limits::DEFAULT });
+    /// assert!(cx.enter().is_ok());
+    /// assert!(matches!(cx.enter(), Err(nlwire::Error::TooDeep { limit: 1, .. })));
+    /// ```
     #[inline]
     pub fn enter(&mut self) -> Result<()> {
         self.depth += 1;
@@ -153,12 +170,27 @@ impl DecodeCx {
     }
 
     /// Comes back up one nesting level.
+    ///
+    /// ```
+    /// let mut cx = nlwire::derive_support::DecodeCx::new(&nlwire::Limits::DEFAULT);
+    /// cx.enter()?;
+    /// cx.leave();
+    /// assert_eq!(cx.depth(), 0);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     #[inline]
     pub fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
     }
 
     /// Counts one attribute against [`Limits::max_attrs`].
+    ///
+    /// ```
+    /// use nlwire::{Limits, derive_support::DecodeCx};
+    /// let mut cx = DecodeCx::new(&Limits { max_attrs: 1, ..Limits::DEFAULT });
+    /// assert!(cx.count().is_ok());
+    /// assert_eq!(cx.count(), Err(nlwire::Error::TooManyAttrs { limit: 1 }));
+    /// ```
     #[inline]
     pub fn count(&mut self) -> Result<()> {
         if self.trusted {
@@ -174,11 +206,25 @@ impl DecodeCx {
     }
 
     /// Current nesting depth.
+    ///
+    /// ```
+    /// let mut cx = nlwire::derive_support::DecodeCx::new(&nlwire::Limits::DEFAULT);
+    /// cx.enter()?;
+    /// assert_eq!(cx.depth(), 1);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn depth(&self) -> usize {
         self.depth
     }
 
     /// Attributes counted so far.
+    ///
+    /// ```
+    /// let mut cx = nlwire::derive_support::DecodeCx::new(&nlwire::Limits::DEFAULT);
+    /// cx.count()?;
+    /// assert_eq!(cx.attrs(), 1);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     pub fn attrs(&self) -> usize {
         self.attrs
     }
@@ -206,12 +252,22 @@ pub struct AttrCursor<'a> {
 
 impl<'a> AttrCursor<'a> {
     /// A cursor at the start of `bytes`.
+    ///
+    /// ```
+    /// assert!(nlwire::derive_support::AttrCursor::new(&[]).next().is_none());
+    /// ```
     #[inline]
     pub fn new(bytes: &'a [u8]) -> Self {
         AttrCursor { bytes, pos: 0 }
     }
 
     /// Offset of the next attribute.
+    ///
+    /// ```
+    /// let mut c = nlwire::derive_support::AttrCursor::new(&[5, 0, 1, 0, 9, 0, 0, 0]);
+    /// c.next();
+    /// assert_eq!(c.offset(), 8);
+    /// ```
     #[inline]
     pub fn offset(&self) -> usize {
         self.pos
@@ -297,6 +353,13 @@ pub fn put_attr_fast(buf: &mut MsgBuf<'_>, ty: u16, payload: &[u8]) -> Result<()
 }
 
 /// Appends a flag (an attribute without payload).
+///
+/// ```
+/// let mut b = nlwire::MsgBuf::new();
+/// nlwire::derive_support::put_flag(&mut b, 6)?;
+/// assert_eq!(b.as_slice(), &[4, 0, 6, 0]);
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 #[inline(always)]
 pub fn put_flag(buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
     let slot = buf.put_slot(4);
@@ -315,6 +378,15 @@ fn nul_in_string(ty: u16) -> Error {
 }
 
 /// Appends a string attribute with its NUL; a string holding a NUL is refused.
+///
+/// ```
+/// use nlwire::derive_support::put_str_fast;
+/// let mut b = nlwire::MsgBuf::new();
+/// put_str_fast(&mut b, 3, "br0")?;
+/// assert_eq!(b.as_slice(), &[8, 0, 3, 0, b'b', b'r', b'0', 0]);
+/// assert!(put_str_fast(&mut b, 3, "a\0b").is_err());
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 #[inline]
 pub fn put_str_fast(buf: &mut MsgBuf<'_>, ty: u16, s: &str) -> Result<()> {
     let b = s.as_bytes();
@@ -335,6 +407,16 @@ pub fn put_str_fast(buf: &mut MsgBuf<'_>, ty: u16, s: &str) -> Result<()> {
 }
 
 /// Opens a nested attribute; returns its offset for [`nest_end`].
+///
+/// ```
+/// use nlwire::derive_support::{nest_end, nest_start, put_flag};
+/// let mut b = nlwire::MsgBuf::new();
+/// let at = nest_start(&mut b, 1);
+/// put_flag(&mut b, 2)?;
+/// nest_end(&mut b, at)?;
+/// assert_eq!(b.as_slice(), &[8, 0, 1, 0, 4, 0, 2, 0]);
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 #[inline(always)]
 pub fn nest_start(buf: &mut MsgBuf<'_>, ty: u16) -> usize {
     let at = buf.len();
@@ -346,6 +428,15 @@ pub fn nest_start(buf: &mut MsgBuf<'_>, ty: u16) -> usize {
 
 /// Closes the nested attribute opened at `at`: its `nla_len` covers everything written
 /// since. An oversized nest is removed and reported.
+///
+/// ```
+/// use nlwire::derive_support::{nest_end, nest_start};
+/// let mut b = nlwire::MsgBuf::new();
+/// let at = nest_start(&mut b, 1);
+/// b.put(&vec![0; 70_000]);
+/// assert!(nest_end(&mut b, at).is_err());
+/// assert!(b.is_empty());
+/// ```
 #[inline(always)]
 pub fn nest_end(buf: &mut MsgBuf<'_>, at: usize) -> Result<()> {
     let len = buf.len() - at;
@@ -673,6 +764,11 @@ fn check_data_msg(msg: &Msg<'_>) -> Result<()> {
 // ---------------------------------------------------------------------------------------
 
 /// Marker types naming the wire kind of a field: the `K` of [`Field<K>`].
+///
+/// ```
+/// use nlwire::derive_support::{Field, kind};
+/// assert_eq!(<u16 as Field<kind::Be16>>::KIND, nlwire::AttrKind::U16);
+/// ```
 pub mod kind {
     use core::marker::PhantomData;
     macro_rules! kinds {
@@ -711,6 +807,14 @@ pub mod kind {
 
     /// YNL `indexed-array`: entries of kind `K` whose attribute type is their index,
     /// numbered from `BASE` when encoding.
+    ///
+    /// ```
+    /// use nlwire::derive_support::{Field, kind};
+    /// let mut b = nlwire::MsgBuf::new();
+    /// Field::<kind::IndexedArray<kind::U32, 1>>::put(&vec![7u32], &mut b, 5)?;
+    /// assert_eq!(b.as_slice(), &[12, 0, 5, 0, 8, 0, 1, 0, 7, 0, 0, 0]);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     #[derive(Clone, Copy, Debug)]
     pub struct IndexedArray<K, const BASE: u16>(PhantomData<K>);
 }
@@ -1106,6 +1210,13 @@ impl<T: WireType> Field<kind::Fixed> for T {
 }
 
 /// An arbitrary value of a fixed wire type, read from the next `size_of::<T>()` bytes.
+///
+/// ```
+/// use nlwire::arbitrary::Unstructured;
+/// let v: [u8; 2] = nlwire::derive_support::arbitrary_wire(&mut Unstructured::new(&[1, 2]))?;
+/// assert_eq!(v, [1, 2]);
+/// # Ok::<(), nlwire::arbitrary::Error>(())
+/// ```
 #[cfg(feature = "arbitrary")]
 pub fn arbitrary_wire<T: FromBytes>(u: &mut Unstructured<'_>) -> arbitrary::Result<T> {
     let n = size_of::<T>();
@@ -1165,6 +1276,15 @@ impl<T: AttrSet> Field<kind::Nested> for T {
 }
 
 /// Decodes a nested payload one level down (paths relative to the payload).
+///
+/// ```
+/// use nlwire::{Limits, derive_support::{DecodeCx, decode_nested}};
+/// #[derive(nlwire::AttrSet)]
+/// struct Port { #[nla(type = 1, u32)] no: Option<u32> }
+/// let v = decode_nested::<Port>(&[8, 0, 1, 0, 3, 0, 0, 0], &mut DecodeCx::new(&Limits::DEFAULT))?;
+/// assert_eq!(v.no, Some(3));
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 #[inline]
 pub fn decode_nested<'a, T: AttrSet>(payload: &'a [u8], cx: &mut DecodeCx) -> Result<T::View<'a>> {
     cx.enter()?;
@@ -1325,6 +1445,14 @@ copy_clone!(AttrList<E>);
 
 impl<'a, E: AttrUnion> AttrList<'a, E> {
     /// A list over `bytes` that an earlier pass has validated.
+    ///
+    /// ```
+    /// use nlwire::derive_support::AttrList;
+    /// #[derive(Debug, PartialEq, nlwire::AttrSet)]
+    /// enum Act { #[nla(type = 1, u32)] Output(u32) }
+    /// let l = AttrList::<Act>::new_validated(&[8, 0, 1, 0, 2, 0, 0, 0]);
+    /// assert_eq!(l.iter().next(), Some(ActView::Output(2)));
+    /// ```
     pub fn new_validated(bytes: &'a [u8]) -> Self {
         AttrList {
             bytes,
@@ -1332,7 +1460,16 @@ impl<'a, E: AttrUnion> AttrList<'a, E> {
         }
     }
 
-    /// Iterates the items in order.
+    /// Iterates the items in order (also what `for x in list` does).
+    ///
+    /// ```
+    /// use nlwire::{AttrSet, derive_support::AttrList};
+    /// #[derive(Debug, PartialEq, nlwire::AttrSet)]
+    /// enum Act { #[nla(type = 1, u32)] Output(u32) }
+    /// let list: AttrList<'_, Act> = <Vec<Act>>::decode(&[8, 0, 1, 0, 2, 0, 0, 0])?;
+    /// assert_eq!(list.iter().count(), 1);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     #[inline]
     pub fn iter(&self) -> AttrListIter<'a, E> {
         AttrListIter {
@@ -1342,11 +1479,24 @@ impl<'a, E: AttrUnion> AttrList<'a, E> {
     }
 
     /// The raw payload.
+    ///
+    /// ```
+    /// #[derive(Debug, PartialEq, nlwire::AttrSet)]
+    /// enum Act { #[nla(type = 5)] PopVlan }
+    /// let l = nlwire::derive_support::AttrList::<Act>::new_validated(&[4, 0, 5, 0]);
+    /// assert_eq!(l.bytes().len(), 4);
+    /// ```
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
 
     /// True when the list holds no attribute.
+    ///
+    /// ```
+    /// #[derive(Debug, PartialEq, nlwire::AttrSet)]
+    /// enum Act { #[nla(type = 5)] PopVlan }
+    /// assert!(nlwire::derive_support::AttrList::<Act>::new_validated(&[]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }
@@ -1372,7 +1522,7 @@ impl<E: AttrUnion> PartialEq for AttrList<'_, E> {
     }
 }
 
-/// Iterator over an [`AttrList`].
+/// Iterator over an [`AttrList`] (see [`AttrList::iter`]).
 pub struct AttrListIter<'a, E> {
     attrs: AttrCursor<'a>,
     _e: PhantomData<fn() -> E>,
@@ -1510,6 +1660,14 @@ copy_clone!(Lazy<T>);
 
 impl<'a, T: AttrSet> Lazy<'a, T> {
     /// A lazy view over `bytes` that an earlier pass has validated.
+    ///
+    /// ```
+    /// #[derive(nlwire::AttrSet)]
+    /// struct Port { #[nla(type = 1, u32)] no: Option<u32> }
+    /// let l = nlwire::derive_support::Lazy::<Port>::new_validated(&[8, 0, 1, 0, 3, 0, 0, 0]);
+    /// assert_eq!(l.get().no, Some(3));
+    /// assert_eq!(l.bytes().len(), 8);
+    /// ```
     pub fn new_validated(bytes: &'a [u8]) -> Self {
         Lazy {
             bytes,
@@ -1518,6 +1676,7 @@ impl<'a, T: AttrSet> Lazy<'a, T> {
     }
 
     /// Decodes the set (cheap: the bytes were validated, lists inside are not walked).
+    /// See [`Lazy::new_validated`] for an example.
     #[inline]
     pub fn get(&self) -> T::View<'a> {
         // The first pass decoded these very bytes with the same code; a trusted pass only
@@ -1526,7 +1685,7 @@ impl<'a, T: AttrSet> Lazy<'a, T> {
             .unwrap_or_else(|_| unreachable_view::<T>())
     }
 
-    /// The raw payload.
+    /// The raw payload (see [`Lazy::new_validated`]).
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
@@ -1604,6 +1763,12 @@ copy_clone!(Multi<T, K>);
 
 impl<'a, T: Field<K>, K> Multi<'a, T, K> {
     /// No occurrences.
+    ///
+    /// ```
+    /// use nlwire::derive_support::{Multi, kind};
+    /// let m = Multi::<u32, kind::U32>::empty();
+    /// assert!(m.is_empty() && m.len() == 0 && m.iter().next().is_none());
+    /// ```
     #[inline]
     pub fn empty() -> Self {
         Multi {
@@ -1616,6 +1781,16 @@ impl<'a, T: Field<K>, K> Multi<'a, T, K> {
 
     /// Records one validated occurrence of type `ty` in `set` (the whole enclosing
     /// payload), found at byte `offset`.
+    ///
+    /// ```
+    /// use nlwire::derive_support::{Multi, kind};
+    /// let set = [8u8, 0, 1, 0, 3, 0, 0, 0, 8, 0, 2, 0, 4, 0, 0, 0, 8, 0, 1, 0, 5, 0, 0, 0];
+    /// let mut m = Multi::<u32, kind::U32>::empty();
+    /// m.push(&set, 1, 0);
+    /// m.push(&set, 1, 16);
+    /// assert_eq!(m.iter().collect::<Vec<_>>(), [3, 5]);
+    /// assert_eq!(m.len(), 2);
+    /// ```
     #[inline]
     pub fn push(&mut self, set: &'a [u8], ty: u16, offset: usize) {
         if self.count == 0 {
@@ -1625,19 +1800,19 @@ impl<'a, T: Field<K>, K> Multi<'a, T, K> {
         self.count += 1;
     }
 
-    /// Number of occurrences.
+    /// Number of occurrences (see [`Multi::push`]).
     #[inline]
     pub fn len(&self) -> usize {
         self.count as usize
     }
 
-    /// True when the attribute did not occur.
+    /// True when the attribute did not occur (see [`Multi::empty`]).
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
 
-    /// Iterates the occurrences in order.
+    /// Iterates the occurrences in order (see [`Multi::push`]).
     #[inline]
     pub fn iter(&self) -> MultiIter<'a, T, K> {
         MultiIter {
@@ -1669,7 +1844,7 @@ impl<T: Field<K>, K> PartialEq for Multi<'_, T, K> {
     }
 }
 
-/// Iterator over a [`Multi`].
+/// Iterator over a [`Multi`] (see [`Multi::iter`]).
 pub struct MultiIter<'a, T, K> {
     attrs: AttrCursor<'a>,
     ty: u16,
@@ -1704,6 +1879,18 @@ impl<'a, T: Field<K>, K> Iterator for MultiIter<'a, T, K> {
 impl<T: Field<K>, K> ExactSizeIterator for MultiIter<'_, T, K> {}
 
 /// The view of an indexed array (YNL `indexed-array`): entries decoded as iterated.
+///
+/// ```
+/// use nlwire::AttrSet;
+/// #[derive(nlwire::AttrSet)]
+/// struct Ops { #[nla(type = 6, indexed_array(u32, base = 1))] ids: Option<Vec<u32>> }
+/// let bytes = [20u8, 0, 6, 0, 8, 0, 1, 0, 10, 0, 0, 0, 8, 0, 2, 0, 20, 0, 0, 0];
+/// let ids = Ops::decode(&bytes)?.ids.unwrap();
+/// assert_eq!(ids.iter().collect::<Vec<_>>(), [10, 20]);
+/// assert_eq!(ids.indexed().collect::<Vec<_>>(), [(1, 10), (2, 20)]);
+/// assert!(!ids.is_empty());
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 pub struct Indexed<'a, T, K> {
     bytes: &'a [u8],
     _t: PhantomData<fn() -> (T, K)>,
@@ -1712,7 +1899,7 @@ pub struct Indexed<'a, T, K> {
 copy_clone!(Indexed<T, K>);
 
 impl<'a, T: Field<K>, K> Indexed<'a, T, K> {
-    /// Iterates the entries in order.
+    /// Iterates the entries in order (see [`Indexed`]).
     #[inline]
     pub fn iter(&self) -> IndexedIter<'a, T, K> {
         IndexedIter {
@@ -1721,7 +1908,8 @@ impl<'a, T: Field<K>, K> Indexed<'a, T, K> {
         }
     }
 
-    /// Iterates `(index, entry)` pairs (the index is the entry's attribute type).
+    /// Iterates `(index, entry)` pairs (the index is the entry's attribute type; see
+    /// [`Indexed`]).
     pub fn indexed(&self) -> impl Iterator<Item = (u16, T::View<'a>)> + 'a {
         let mut attrs = AttrCursor::new(self.bytes);
         core::iter::from_fn(move || {
@@ -1733,7 +1921,7 @@ impl<'a, T: Field<K>, K> Indexed<'a, T, K> {
         })
     }
 
-    /// True when the array has no entry.
+    /// True when the array has no entry (see [`Indexed`]).
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }
@@ -1759,7 +1947,7 @@ impl<T: Field<K>, K> PartialEq for Indexed<'_, T, K> {
     }
 }
 
-/// Iterator over an [`Indexed`].
+/// Iterator over an [`Indexed`] (see [`Indexed::iter`]).
 pub struct IndexedIter<'a, T, K> {
     attrs: AttrCursor<'a>,
     _t: PhantomData<fn() -> (T, K)>,
@@ -1791,7 +1979,7 @@ pub struct ViewMeta<'a> {
 }
 
 impl ViewMeta<'_> {
-    /// Metadata for a set in which `unknown` attributes were skipped.
+    /// Metadata for a set in which `unknown` attributes were skipped (see [`ViewMeta`]).
     #[inline]
     pub fn new(unknown: u32) -> Self {
         ViewMeta {
@@ -1800,7 +1988,7 @@ impl ViewMeta<'_> {
         }
     }
 
-    /// Attributes of unknown types that were skipped.
+    /// Attributes of unknown types that were skipped (see [`ViewMeta`]).
     #[inline]
     pub fn unknown(&self) -> usize {
         self.unknown as usize
@@ -1827,12 +2015,25 @@ pub struct RawAttr {
 
 impl RawAttr {
     /// Appends the attribute.
+    ///
+    /// ```
+    /// let mut b = nlwire::MsgBuf::new();
+    /// nlwire::derive_support::RawAttr { ty: 40, payload: vec![1] }.put(&mut b)?;
+    /// assert_eq!(b.as_slice(), &[5, 0, 40, 0, 1, 0, 0, 0]);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
     #[inline]
     pub fn put(&self, buf: &mut MsgBuf<'_>) -> Result<()> {
         put_attr_fast(buf, self.ty, &self.payload)
     }
 
     /// The owned form of a received attribute.
+    ///
+    /// ```
+    /// use nlwire::{Attr, derive_support::RawAttr};
+    /// let r = RawAttr::from_attr(Attr::new(40, &[1, 2]));
+    /// assert_eq!((r.ty, r.payload), (40, vec![1, 2]));
+    /// ```
     pub fn from_attr(a: Attr<'_>) -> Self {
         RawAttr {
             ty: a.raw_type(),
@@ -1841,6 +2042,13 @@ impl RawAttr {
     }
 
     /// An arbitrary attribute whose type is none of `known` (so it decodes as unknown).
+    ///
+    /// ```
+    /// use nlwire::{arbitrary::Unstructured, derive_support::RawAttr};
+    /// let r = RawAttr::arbitrary_unknown(&mut Unstructured::new(&[1, 0, 0, 0]), &[1, 2])?;
+    /// assert!(r.ty != 1 && r.ty != 2);
+    /// # Ok::<(), nlwire::arbitrary::Error>(())
+    /// ```
     #[cfg(feature = "arbitrary")]
     pub fn arbitrary_unknown(u: &mut Unstructured<'_>, known: &[u16]) -> arbitrary::Result<Self> {
         let mut ty = u.int_in_range(0..=crate::consts::NLA_TYPE_MASK)?;
@@ -1857,6 +2065,11 @@ impl RawAttr {
 // ---------------------------------------------------------------------------------------
 
 /// The value of a selector attribute: text (rt-link `kind`) or a number.
+///
+/// ```
+/// use nlwire::derive_support::{AsSelector, Selector};
+/// assert_eq!(Some("vlan").as_selector(), Some(Selector::Str("vlan")));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selector<'s> {
     /// A string selector.
@@ -1879,6 +2092,13 @@ pub trait AsSelector {
 
 /// A field whose value can be set from a selector (so generated `Arbitrary` impls keep the
 /// selector and the sub-message consistent).
+///
+/// ```
+/// use nlwire::derive_support::{Selector, SetSelector};
+/// let mut kind: Option<String> = None;
+/// kind.set_selector(Selector::Str("vlan"));
+/// assert_eq!(kind.as_deref(), Some("vlan"));
+/// ```
 pub trait SetSelector {
     /// Sets the field to `s` if it can hold it.
     fn set_selector(&mut self, s: Selector<'_>);
@@ -1950,6 +2170,18 @@ int_selectors!(u8, u16, u32, u64);
 /// Decodes a sub-message attribute after its set's pass, with the selector's value.
 /// `Ok(None)` when the selector is absent or names no known format (the attribute then
 /// counts as unknown).
+///
+/// ```
+/// use nlwire::{Attr, Limits, derive_support::{DecodeCx, Selector, decode_sub_message}};
+/// #[derive(Debug, PartialEq, nlwire::SubMessage)]
+/// enum Data { #[nla(value = "dummy")] Dummy }
+/// let mut cx = DecodeCx::new(&Limits::DEFAULT);
+/// let a = Attr::new(2, &[]);
+/// assert_eq!(decode_sub_message::<Data>(a, Some(Selector::Str("dummy")), &mut cx)?, Some(DataView::Dummy));
+/// assert_eq!(decode_sub_message::<Data>(a, Some(Selector::Str("other")), &mut cx)?, None);
+/// assert_eq!(decode_sub_message::<Data>(a, None, &mut cx)?, None);
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 #[inline]
 pub fn decode_sub_message<'a, T: SubMessage>(
     a: Attr<'a>,
@@ -1967,6 +2199,15 @@ pub fn decode_sub_message<'a, T: SubMessage>(
 
 /// Appends a sub-message attribute: `ty` (with `NLA_F_NESTED` if asked) around the
 /// variant's payload.
+///
+/// ```
+/// #[derive(Debug, PartialEq, nlwire::SubMessage)]
+/// enum Data { #[nla(value = "dummy")] Dummy }
+/// let mut b = nlwire::MsgBuf::new();
+/// nlwire::derive_support::put_sub_message(&Data::Dummy, &mut b, 2)?;
+/// assert_eq!(b.as_slice(), &[4, 0, 2, 0]);
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 #[inline]
 pub fn put_sub_message<T: SubMessage>(v: &T, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
     let nest = nest_start(buf, ty);
@@ -1999,6 +2240,12 @@ pub fn split_fixed<'a, H: WireType>(
 
 /// Appends a fixed header and zeroes up to the next 4-byte boundary (so attributes after
 /// it are aligned).
+///
+/// ```
+/// let mut b = nlwire::MsgBuf::new();
+/// nlwire::derive_support::put_fixed(&mut b, &[1u8, 2, 3]);
+/// assert_eq!(b.as_slice(), &[1, 2, 3, 0]);
+/// ```
 #[inline]
 pub fn put_fixed<H: WireType>(buf: &mut MsgBuf<'_>, h: &H) {
     buf.put(h.as_bytes());
@@ -2092,6 +2339,13 @@ pub fn check_int(v: Option<i128>, p: &AttrPolicy) -> Result<()> {
 }
 
 /// The error for a missing required attribute of the current set.
+///
+/// ```
+/// assert_eq!(
+///     nlwire::derive_support::missing("pid", 1).to_string(),
+///     "<top>: required attribute pid (type 1) is missing"
+/// );
+/// ```
 #[cold]
 pub fn missing(name: &'static str, ty: u16) -> Error {
     Error::Missing {
@@ -2102,6 +2356,11 @@ pub fn missing(name: &'static str, ty: u16) -> Error {
 }
 
 /// The error for a repeated attribute the policy rejects repeats of.
+///
+/// ```
+/// let e = nlwire::derive_support::duplicate(3);
+/// assert_eq!(e.path().unwrap().types(), &[3]);
+/// ```
 #[cold]
 pub fn duplicate(ty: u16) -> Error {
     Error::Duplicate {
@@ -2109,8 +2368,12 @@ pub fn duplicate(ty: u16) -> Error {
     }
 }
 
-/// The error for an "exactly one of" set holding `found` attributes, or one of an unknown
-/// type (`found` = 1).
+/// The error for an "exactly one of" set holding `found` attributes.
+///
+/// ```
+/// let e = nlwire::derive_support::not_exactly_one(2);
+/// assert_eq!(e.to_string(), "<top>: expected exactly one attribute, found 2");
+/// ```
 #[cold]
 pub fn not_exactly_one(found: usize) -> Error {
     Error::NotExactlyOne {
@@ -2121,6 +2384,17 @@ pub fn not_exactly_one(found: usize) -> Error {
 
 /// Decodes an "exactly one of" set: the payload must hold exactly one attribute, of a
 /// type the union knows.
+///
+/// ```
+/// use nlwire::{Limits, derive_support::{DecodeCx, decode_exactly_one}};
+/// #[derive(Debug, PartialEq, nlwire::AttrSet)]
+/// enum Set { #[nla(type = 15, u32)] SkbMark(u32) }
+/// let mut cx = DecodeCx::new(&Limits::DEFAULT);
+/// let one = [8u8, 0, 15, 0, 7, 0, 0, 0];
+/// assert_eq!(decode_exactly_one::<Set>(&one, &mut cx)?, SetView::SkbMark(7));
+/// assert!(decode_exactly_one::<Set>(&[], &mut cx).is_err());
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 pub fn decode_exactly_one<'a, E: AttrUnion>(
     bytes: &'a [u8],
     cx: &mut DecodeCx,
@@ -2142,6 +2416,18 @@ pub fn decode_exactly_one<'a, E: AttrUnion>(
 }
 
 /// Splits a message into its genl header, fixed family header and attributes.
+///
+/// ```
+/// use nlwire::{Msg, MsgBuf, OvsHeader, derive_support::split_genl};
+/// let mut b = MsgBuf::new();
+/// let m = b.start_genl_msg(0x1e, 1, 3, 1);
+/// b.put(nlwire::zerocopy::IntoBytes::as_bytes(&OvsHeader::new(4)));
+/// b.end_msg(m)?;
+/// let msg = Msg::parse(b.as_slice())?;
+/// let (_, genl, hdr, attrs) = split_genl::<OvsHeader>(&msg, "ovs_header")?;
+/// assert_eq!((genl.cmd, hdr.dp_ifindex.get(), attrs.len()), (3, 4, 0));
+/// # Ok::<(), nlwire::Error>(())
+/// ```
 #[inline]
 pub fn split_genl<'a, H: WireType>(
     msg: &Msg<'a>,
@@ -2152,6 +2438,13 @@ pub fn split_genl<'a, H: WireType>(
 }
 
 /// Checks a message's attribute area against `limits.max_bytes`.
+///
+/// ```
+/// use nlwire::{Limits, derive_support::check_size};
+/// let small = Limits { max_bytes: 4, ..Limits::DEFAULT };
+/// assert!(check_size(&[0; 4], &small).is_ok());
+/// assert!(check_size(&[0; 5], &small).is_err());
+/// ```
 #[inline]
 pub fn check_size(bytes: &[u8], limits: &Limits) -> Result<()> {
     if bytes.len() > limits.max_bytes {
@@ -2187,6 +2480,14 @@ pub const fn entry<T: Field<K>, K>(name: &'static str, ty: u16) -> AttrPolicy {
 
 /// Nesting depth of the arbitrary generator; past [`ArbitraryDepth::LIMIT`] optional
 /// fields come out `None` and lists empty, so recursive sets stay within decode limits.
+///
+/// ```
+/// use nlwire::derive_support::ArbitraryDepth;
+/// let guards: Vec<_> = (0..ArbitraryDepth::LIMIT).map(|_| ArbitraryDepth::enter()).collect();
+/// assert!(ArbitraryDepth::exhausted());
+/// drop(guards);
+/// assert!(!ArbitraryDepth::exhausted());
+/// ```
 #[cfg(feature = "arbitrary")]
 pub struct ArbitraryDepth(());
 
@@ -2197,16 +2498,16 @@ std::thread_local! {
 
 #[cfg(feature = "arbitrary")]
 impl ArbitraryDepth {
-    /// Deepest nesting generated.
+    /// Deepest nesting generated (see [`ArbitraryDepth`]).
     pub const LIMIT: usize = 8;
 
-    /// Goes one level down until the guard drops.
+    /// Goes one level down until the guard drops (see [`ArbitraryDepth`]).
     pub fn enter() -> Self {
         ARB_DEPTH.with(|d| d.set(d.get() + 1));
         ArbitraryDepth(())
     }
 
-    /// True once the generator is at [`Self::LIMIT`].
+    /// True once the generator is at [`Self::LIMIT`] (see [`ArbitraryDepth`]).
     pub fn exhausted() -> bool {
         ARB_DEPTH.with(|d| d.get() >= Self::LIMIT)
     }
@@ -2220,6 +2521,14 @@ impl Drop for ArbitraryDepth {
 }
 
 /// An arbitrary optional field: `None` past the depth limit.
+///
+/// ```
+/// use nlwire::arbitrary::Unstructured;
+/// let mut u = Unstructured::new(&[1, 7]);
+/// let v = nlwire::derive_support::arbitrary_option(&mut u, |u| u.arbitrary::<u8>())?;
+/// assert_eq!(v, Some(7));
+/// # Ok::<(), nlwire::arbitrary::Error>(())
+/// ```
 #[cfg(feature = "arbitrary")]
 pub fn arbitrary_option<T>(
     u: &mut Unstructured<'_>,
@@ -2232,6 +2541,13 @@ pub fn arbitrary_option<T>(
 }
 
 /// An arbitrary list of up to 4 items (empty past the depth limit).
+///
+/// ```
+/// use nlwire::arbitrary::Unstructured;
+/// let v = nlwire::derive_support::arbitrary_vec(&mut Unstructured::new(&[9; 8]), |u| u.arbitrary::<u8>())?;
+/// assert!(v.len() <= 4);
+/// # Ok::<(), nlwire::arbitrary::Error>(())
+/// ```
 #[cfg(feature = "arbitrary")]
 pub fn arbitrary_vec<T>(
     u: &mut Unstructured<'_>,
@@ -2245,6 +2561,13 @@ pub fn arbitrary_vec<T>(
 }
 
 /// An arbitrary list of at least one item (for `required` repeated attributes).
+///
+/// ```
+/// use nlwire::arbitrary::Unstructured;
+/// let v = nlwire::derive_support::arbitrary_vec1(&mut Unstructured::new(&[]), |u| u.arbitrary::<u8>())?;
+/// assert_eq!(v.len(), 1);
+/// # Ok::<(), nlwire::arbitrary::Error>(())
+/// ```
 #[cfg(feature = "arbitrary")]
 pub fn arbitrary_vec1<T>(
     u: &mut Unstructured<'_>,
@@ -2257,7 +2580,15 @@ pub fn arbitrary_vec1<T>(
     Ok(v)
 }
 
-/// An arbitrary field of kind `K`.
+/// An arbitrary field of kind `K`, within the policy entry's bounds.
+///
+/// ```
+/// use nlwire::{AttrKind, AttrPolicy, arbitrary::Unstructured, derive_support::{arbitrary_field, kind}};
+/// const P: AttrPolicy = AttrPolicy::new("level", 1, AttrKind::U8).range(1, 3);
+/// let v = arbitrary_field::<u8, kind::U8>(&mut Unstructured::new(&[200]), &P)?;
+/// assert!((1..=3).contains(&v));
+/// # Ok::<(), nlwire::arbitrary::Error>(())
+/// ```
 #[cfg(feature = "arbitrary")]
 #[inline]
 pub fn arbitrary_field<T: Field<K>, K>(
@@ -2268,6 +2599,12 @@ pub fn arbitrary_field<T: Field<K>, K>(
 }
 
 /// Picks a variant index in `0..n`.
+///
+/// ```
+/// use nlwire::arbitrary::Unstructured;
+/// assert!(nlwire::derive_support::arbitrary_variant(&mut Unstructured::new(&[5]), 3)? < 3);
+/// # Ok::<(), nlwire::arbitrary::Error>(())
+/// ```
 #[cfg(feature = "arbitrary")]
 pub fn arbitrary_variant(u: &mut Unstructured<'_>, n: usize) -> arbitrary::Result<usize> {
     if n == 0 {
