@@ -201,8 +201,18 @@ pub struct PolicyArgs {
 /// `gen`.
 #[derive(Debug, Args)]
 pub struct GenArgs {
-    /// The YNL spec file (or a built-in spec name).
+    /// The YNL spec: a file path, a built-in spec name, or a family name in a spec directory.
     pub file: String,
+    /// Model this attribute set as an ordered list of attributes (an enum used as
+    /// `Vec<Enum>`), e.g. OVS `action-attrs`; repeatable.
+    #[arg(long = "list-set", value_name = "SET")]
+    pub list_sets: Vec<String>,
+    /// Path of the runtime crate in the generated code (default `::nlwire`).
+    #[arg(long = "crate-path", value_name = "PATH")]
+    pub crate_path: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub dirs: SpecDirArgs,
 }
 
 /// `specs`.
