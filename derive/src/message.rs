@@ -193,84 +193,89 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
     );
 
     Ok(quote! {
-        #[doc = #view_doc]
-        #[derive(Clone, Copy, Debug, PartialEq)]
-        #[allow(dead_code)]
-        #vis struct #view<'a> {
-            /// The netlink header (length, family id, flags, seq, pid).
-            #vis nlmsg: &'a #k::NlMsgHdr,
-            /// The generic netlink header (command, version).
-            #vis genl: &'a #k::GenlMsgHdr,
-            #view_header
-            #view_attrs
-        }
-
-        #[allow(dead_code)]
-        impl<'a> #view<'a> {
-            /// The owned form (allocates for strings, bytes and lists).
-            #[inline]
-            #vis fn into_owned(self) -> #ident {
-                <#ident as #k::derive_support::Message>::from_view(self)
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::From<#view<'_>> for #ident {
-            #[inline]
-            fn from(view: #view<'_>) -> Self {
-                view.into_owned()
-            }
-        }
-
-        #[automatically_derived]
-        impl #k::derive_support::Message for #ident {
-            type View<'a> = #view<'a>;
-            const CMD: u8 = #cmd;
-            const VERSION: u8 = #version;
-            const POLICY: &'static #k::Policy = #policy;
-
-            #[inline]
-            fn encode(
-                &self,
-                buf: &mut #k::MsgBuf<'_>,
-                family: u16,
-                flags: u16,
-            ) -> #k::Result<()> {
-                let m = buf.start_genl_msg(family, flags, Self::CMD, Self::VERSION);
-                let start = m.offset();
-                #put_header
-                #put_attrs
-                let _ = start;
-                buf.end_msg(m)
+            #[doc = #view_doc]
+            #[allow(clippy::pedantic, clippy::nursery)]
+            #[derive(Clone, Copy, Debug, PartialEq)]
+            #[allow(dead_code)]
+            #vis struct #view<'a> {
+                /// The netlink header (length, family id, flags, seq, pid).
+                #vis nlmsg: &'a #k::NlMsgHdr,
+                /// The generic netlink header (command, version).
+                #vis genl: &'a #k::GenlMsgHdr,
+                #view_header
+                #view_attrs
             }
 
-            #[inline]
-            fn decode_body<'a>(
-                msg: #k::Msg<'a>,
-                limits: &#k::Limits,
-            ) -> #k::Result<#view<'a>> {
-                #split
-                #decode_attrs
-                ::core::result::Result::Ok(#view { nlmsg, genl, #(#build_fields)* })
-            }
-
-            #[inline]
-            fn from_view(view: #view<'_>) -> Self {
-                let _ = &view;
-                #ident { #own_header #own_attrs }
-            }
-        }
-
-        #k::__if_arbitrary! {
-            #[automatically_derived]
-            impl<'__u> #k::arbitrary::Arbitrary<'__u> for #ident {
-                fn arbitrary(
-                    u: &mut #k::arbitrary::Unstructured<'__u>,
-                ) -> #k::arbitrary::Result<Self> {
-                    let _ = &u;
-                    ::core::result::Result::Ok(#ident { #arb_header #arb_attrs })
+            #[allow(dead_code)]
+            #[allow(clippy::pedantic, clippy::nursery)]
+            impl<'a> #view<'a> {
+                /// The owned form (allocates for strings, bytes and lists).
+                #[inline]
+                #vis fn into_owned(self) -> #ident {
+                    <#ident as #k::derive_support::Message>::from_view(self)
                 }
             }
-        }
-    })
+
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl ::core::convert::From<#view<'_>> for #ident {
+                #[inline]
+                fn from(view: #view<'_>) -> Self {
+                    view.into_owned()
+                }
+            }
+
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl #k::derive_support::Message for #ident {
+                type View<'a> = #view<'a>;
+                const CMD: u8 = #cmd;
+                const VERSION: u8 = #version;
+                const POLICY: &'static #k::Policy = #policy;
+
+                #[inline]
+                fn encode(
+                    &self,
+                    buf: &mut #k::MsgBuf<'_>,
+                    family: u16,
+                    flags: u16,
+                ) -> #k::Result<()> {
+                    let m = buf.start_genl_msg(family, flags, Self::CMD, Self::VERSION);
+                    let start = m.offset();
+                    #put_header
+                    #put_attrs
+                    let _ = start;
+                    buf.end_msg(m)
+                }
+
+                #[inline]
+                fn decode_body<'a>(
+                    msg: #k::Msg<'a>,
+                    limits: &#k::Limits,
+                ) -> #k::Result<#view<'a>> {
+                    #split
+                    #decode_attrs
+                    ::core::result::Result::Ok(#view { nlmsg, genl, #(#build_fields)* })
+                }
+
+                #[inline]
+                fn from_view(view: #view<'_>) -> Self {
+                    let _ = &view;
+                    #ident { #own_header #own_attrs }
+                }
+            }
+
+            #k::__if_arbitrary! {
+                #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+                impl<'__u> #k::arbitrary::Arbitrary<'__u> for #ident {
+                    fn arbitrary(
+                        u: &mut #k::arbitrary::Unstructured<'__u>,
+                    ) -> #k::arbitrary::Result<Self> {
+                        let _ = &u;
+                        ::core::result::Result::Ok(#ident { #arb_header #arb_attrs })
+                    }
+                }
+            }
+        })
 }

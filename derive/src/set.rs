@@ -460,135 +460,146 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
     });
 
     Ok(quote! {
-        #[doc = #view_doc]
-        #[derive(Clone, Copy)]
-        #vis struct #view<'a> {
-            #(#view_fields)*
-            __nlwire: #k::derive_support::ViewMeta<'a>,
-        }
-
-        #[automatically_derived]
-        impl ::core::fmt::Debug for #view<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct(::core::stringify!(#view))
-                    #(#debug_fields)*
-                    .finish()
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::cmp::PartialEq for #view<'_> {
-            fn eq(&self, other: &Self) -> bool {
-                let _ = other;
-                true #(#eq_fields)*
-            }
-        }
-
-        impl<'a> #view<'a> {
-            /// How many attributes of types this set does not declare were skipped.
-            #[inline]
-            #vis fn unknown(&self) -> usize {
-                self.__nlwire.unknown()
+            #[doc = #view_doc]
+            #[allow(clippy::pedantic, clippy::nursery)]
+            #[derive(Clone, Copy)]
+            #vis struct #view<'a> {
+                #(#view_fields)*
+                __nlwire: #k::derive_support::ViewMeta<'a>,
             }
 
-            /// The owned form (allocates for strings, bytes and lists).
-            #[inline]
-            #vis fn into_owned(self) -> #ident {
-                <#ident as #k::derive_support::AttrSet>::from_view(self)
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl ::core::fmt::Debug for #view<'_> {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct(::core::stringify!(#view))
+                        #(#debug_fields)*
+                        .finish()
+                }
             }
-        }
 
-        #[automatically_derived]
-        impl ::core::convert::From<#view<'_>> for #ident {
-            #[inline]
-            fn from(view: #view<'_>) -> Self {
-                view.into_owned()
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl ::core::cmp::PartialEq for #view<'_> {
+                fn eq(&self, other: &Self) -> bool {
+                    let _ = other;
+                    true #(#eq_fields)*
+                }
             }
-        }
 
-        impl #ident {
-            #(#chk_consts)*
+            #[allow(clippy::pedantic, clippy::nursery)]
 
-            #[doc(hidden)]
-            pub const fn __nlwire_policy() -> &'static #k::Policy {
-                static POLICY: #k::Policy = #k::Policy::new(#set_name, &[#(#entries),*]);
-                &POLICY
+            impl<'a> #view<'a> {
+                /// How many attributes of types this set does not declare were skipped.
+                #[inline]
+                #vis fn unknown(&self) -> usize {
+                    self.__nlwire.unknown()
+                }
+
+                /// The owned form (allocates for strings, bytes and lists).
+                #[inline]
+                #vis fn into_owned(self) -> #ident {
+                    <#ident as #k::derive_support::AttrSet>::from_view(self)
+                }
             }
-        }
 
-        #[automatically_derived]
-        impl #k::derive_support::Encode for #ident {
-            #[inline]
-            fn encode(&self, buf: &mut #k::MsgBuf<'_>) -> #k::Result<()> {
-                let _ = &buf;
-                #(#encodes)*
-                ::core::result::Result::Ok(())
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl ::core::convert::From<#view<'_>> for #ident {
+                #[inline]
+                fn from(view: #view<'_>) -> Self {
+                    view.into_owned()
+                }
             }
-        }
 
-        #[automatically_derived]
-        impl #k::derive_support::AttrSet for #ident {
-            type View<'a> = #view<'a>;
-            const POLICY: &'static #k::Policy = #ident::__nlwire_policy();
+            #[allow(clippy::pedantic, clippy::nursery)]
 
-            #[inline]
-            #[allow(unused_mut, clippy::match_single_binding)]
-            fn decode_in<'a>(
-                bytes: &'a [u8],
-                cx: &mut #k::derive_support::DecodeCx,
-            ) -> #k::Result<#view<'a>> {
-                #(#decls)*
-                let mut __unknown: u32 = 0;
-                let mut __it = #k::derive_support::AttrCursor::new(bytes);
-                loop {
-                    #off
-                    let a = match __it.next() {
-                        ::core::option::Option::Some(a) => a?,
-                        ::core::option::Option::None => break,
-                    };
-                    cx.count()?;
-                    match a.ty() {
-                        #(#arms)*
-                        #(#pad_arms)*
-                        _ => __unknown += 1,
+            impl #ident {
+                #(#chk_consts)*
+
+                #[doc(hidden)]
+                pub const fn __nlwire_policy() -> &'static #k::Policy {
+                    static POLICY: #k::Policy = #k::Policy::new(#set_name, &[#(#entries),*]);
+                    &POLICY
+                }
+            }
+
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl #k::derive_support::Encode for #ident {
+                #[inline]
+                fn encode(&self, buf: &mut #k::MsgBuf<'_>) -> #k::Result<()> {
+                    let _ = &buf;
+                    #(#encodes)*
+                    ::core::result::Result::Ok(())
+                }
+            }
+
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl #k::derive_support::AttrSet for #ident {
+                type View<'a> = #view<'a>;
+                const POLICY: &'static #k::Policy = #ident::__nlwire_policy();
+
+                #[inline]
+                #[allow(unused_mut, clippy::match_single_binding)]
+                fn decode_in<'a>(
+                    bytes: &'a [u8],
+                    cx: &mut #k::derive_support::DecodeCx,
+                ) -> #k::Result<#view<'a>> {
+                    #(#decls)*
+                    let mut __unknown: u32 = 0;
+                    let mut __it = #k::derive_support::AttrCursor::new(bytes);
+                    loop {
+                        #off
+                        let a = match __it.next() {
+                            ::core::option::Option::Some(a) => a?,
+                            ::core::option::Option::None => break,
+                        };
+                        cx.count()?;
+                        match a.ty() {
+                            #(#arms)*
+                            #(#pad_arms)*
+                            _ => __unknown += 1,
+                        }
+                    }
+                    #(#subs)*
+                    #(#requires)*
+                    ::core::result::Result::Ok(#view {
+                        #(#build)*
+                        __nlwire: #k::derive_support::ViewMeta::new(__unknown),
+                    })
+                }
+
+                #[inline]
+                fn from_view(view: #view<'_>) -> Self {
+                    let _ = &view;
+                    #ident { #(#owned)* }
+                }
+
+                #k::__if_arbitrary! {
+                    #[allow(unused_mut)]
+                    fn arbitrary_set(
+                        u: &mut #k::arbitrary::Unstructured<'_>,
+                    ) -> #k::arbitrary::Result<Self> {
+                        let _ = &u;
+                        #(#arb_lets)*
+                        #(#arb_fixups)*
+                        ::core::result::Result::Ok(#ident { #(#arb_build)* })
                     }
                 }
-                #(#subs)*
-                #(#requires)*
-                ::core::result::Result::Ok(#view {
-                    #(#build)*
-                    __nlwire: #k::derive_support::ViewMeta::new(__unknown),
-                })
-            }
-
-            #[inline]
-            fn from_view(view: #view<'_>) -> Self {
-                let _ = &view;
-                #ident { #(#owned)* }
             }
 
             #k::__if_arbitrary! {
-                #[allow(unused_mut)]
-                fn arbitrary_set(
-                    u: &mut #k::arbitrary::Unstructured<'_>,
-                ) -> #k::arbitrary::Result<Self> {
-                    let _ = &u;
-                    #(#arb_lets)*
-                    #(#arb_fixups)*
-                    ::core::result::Result::Ok(#ident { #(#arb_build)* })
+                #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+                impl<'__u> #k::arbitrary::Arbitrary<'__u> for #ident {
+                    fn arbitrary(
+                        u: &mut #k::arbitrary::Unstructured<'__u>,
+                    ) -> #k::arbitrary::Result<Self> {
+                        <#ident as #k::derive_support::AttrSet>::arbitrary_set(u)
+                    }
                 }
             }
-        }
-
-        #k::__if_arbitrary! {
-            #[automatically_derived]
-            impl<'__u> #k::arbitrary::Arbitrary<'__u> for #ident {
-                fn arbitrary(
-                    u: &mut #k::arbitrary::Unstructured<'__u>,
-                ) -> #k::arbitrary::Result<Self> {
-                    <#ident as #k::derive_support::AttrSet>::arbitrary_set(u)
-                }
-            }
-        }
-    })
+        })
 }

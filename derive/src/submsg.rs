@@ -296,92 +296,97 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
     );
 
     Ok(quote! {
-        #[doc = #view_doc]
-        #[derive(Clone, Copy, Debug, PartialEq)]
-        #[allow(dead_code)]
-        #vis enum #view<'a> {
-            #(#view_variants)*
-            #phantom
-        }
-
-        #[allow(dead_code)]
-        impl<'a> #view<'a> {
-            /// The owned form (allocates for strings, bytes and lists).
-            #[inline]
-            #vis fn into_owned(self) -> #ident {
-                <#ident as #k::derive_support::SubMessage>::from_view(self)
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::From<#view<'_>> for #ident {
-            #[inline]
-            fn from(view: #view<'_>) -> Self {
-                view.into_owned()
-            }
-        }
-
-        #[automatically_derived]
-        impl #k::derive_support::SubMessage for #ident {
-            type View<'a> = #view<'a>;
-
-            #[inline]
-            fn encode_payload(&self, buf: &mut #k::MsgBuf<'_>) -> #k::Result<()> {
-                match self {
-                    #(#enc_arms)*
-                }
-                ::core::result::Result::Ok(())
+            #[doc = #view_doc]
+            #[allow(clippy::pedantic, clippy::nursery)]
+            #[derive(Clone, Copy, Debug, PartialEq)]
+            #[allow(dead_code)]
+            #vis enum #view<'a> {
+                #(#view_variants)*
+                #phantom
             }
 
-            #[inline]
-            fn decode_payload<'a>(
-                selector: #k::derive_support::Selector<'_>,
-                payload: &'a [u8],
-                cx: &mut #k::derive_support::DecodeCx,
-            ) -> #k::Result<::core::option::Option<#view<'a>>> {
-                let _ = (&payload, &cx);
-                ::core::result::Result::Ok(::core::option::Option::Some(match selector {
-                    #(#dec_arms)*
-                    _ => return ::core::result::Result::Ok(::core::option::Option::None),
-                }))
-            }
-
-            #[inline]
-            fn from_view(view: #view<'_>) -> Self {
-                match view {
-                    #(#own_arms)*
-                    #phantom_arm
+            #[allow(dead_code)]
+            #[allow(clippy::pedantic, clippy::nursery)]
+            impl<'a> #view<'a> {
+                /// The owned form (allocates for strings, bytes and lists).
+                #[inline]
+                #vis fn into_owned(self) -> #ident {
+                    <#ident as #k::derive_support::SubMessage>::from_view(self)
                 }
             }
 
-            fn selector(&self) -> #k::derive_support::Selector<'static> {
-                match self {
-                    #(#sel_arms)*
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl ::core::convert::From<#view<'_>> for #ident {
+                #[inline]
+                fn from(view: #view<'_>) -> Self {
+                    view.into_owned()
+                }
+            }
+
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl #k::derive_support::SubMessage for #ident {
+                type View<'a> = #view<'a>;
+
+                #[inline]
+                fn encode_payload(&self, buf: &mut #k::MsgBuf<'_>) -> #k::Result<()> {
+                    match self {
+                        #(#enc_arms)*
+                    }
+                    ::core::result::Result::Ok(())
+                }
+
+                #[inline]
+                fn decode_payload<'a>(
+                    selector: #k::derive_support::Selector<'_>,
+                    payload: &'a [u8],
+                    cx: &mut #k::derive_support::DecodeCx,
+                ) -> #k::Result<::core::option::Option<#view<'a>>> {
+                    let _ = (&payload, &cx);
+                    ::core::result::Result::Ok(::core::option::Option::Some(match selector {
+                        #(#dec_arms)*
+                        _ => return ::core::result::Result::Ok(::core::option::Option::None),
+                    }))
+                }
+
+                #[inline]
+                fn from_view(view: #view<'_>) -> Self {
+                    match view {
+                        #(#own_arms)*
+                        #phantom_arm
+                    }
+                }
+
+                fn selector(&self) -> #k::derive_support::Selector<'static> {
+                    match self {
+                        #(#sel_arms)*
+                    }
+                }
+
+                #k::__if_arbitrary! {
+                    fn arbitrary_sub(
+                        u: &mut #k::arbitrary::Unstructured<'_>,
+                    ) -> #k::arbitrary::Result<Self> {
+                        ::core::result::Result::Ok(
+                            match #k::derive_support::arbitrary_variant(u, #n)? {
+                                #(#arb_arms)*
+                            },
+                        )
+                    }
                 }
             }
 
             #k::__if_arbitrary! {
-                fn arbitrary_sub(
-                    u: &mut #k::arbitrary::Unstructured<'_>,
-                ) -> #k::arbitrary::Result<Self> {
-                    ::core::result::Result::Ok(
-                        match #k::derive_support::arbitrary_variant(u, #n)? {
-                            #(#arb_arms)*
-                        },
-                    )
+                #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+                impl<'__u> #k::arbitrary::Arbitrary<'__u> for #ident {
+                    fn arbitrary(
+                        u: &mut #k::arbitrary::Unstructured<'__u>,
+                    ) -> #k::arbitrary::Result<Self> {
+                        <#ident as #k::derive_support::SubMessage>::arbitrary_sub(u)
+                    }
                 }
             }
-        }
-
-        #k::__if_arbitrary! {
-            #[automatically_derived]
-            impl<'__u> #k::arbitrary::Arbitrary<'__u> for #ident {
-                fn arbitrary(
-                    u: &mut #k::arbitrary::Unstructured<'__u>,
-                ) -> #k::arbitrary::Result<Self> {
-                    <#ident as #k::derive_support::SubMessage>::arbitrary_sub(u)
-                }
-            }
-        }
-    })
+        })
 }

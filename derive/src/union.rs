@@ -341,138 +341,147 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         }
     });
     Ok(quote! {
-        #[doc = #view_doc]
-        #[derive(Clone, Copy, Debug, PartialEq)]
-        #[allow(dead_code)]
-        #vis enum #view<'a> {
-            #(#view_variants)*
-            #phantom
-        }
-
-        #[allow(dead_code)]
-        impl<'a> #view<'a> {
-            /// The owned form (allocates for strings, bytes and lists).
-            #[inline]
-            #vis fn into_owned(self) -> #ident {
-                <#ident as #k::derive_support::AttrUnion>::from_view(self)
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::From<#view<'_>> for #ident {
-            #[inline]
-            fn from(view: #view<'_>) -> Self {
-                view.into_owned()
-            }
-        }
-
-        impl #ident {
-            #(#chk_consts)*
-
-            #[doc(hidden)]
-            pub const fn __nlwire_policy() -> &'static #k::Policy {
-                static POLICY: #k::Policy =
-                    #k::Policy::new(#set_name, &[#(#one_entries),*]).exactly_one();
-                &POLICY
+            #[doc = #view_doc]
+            #[allow(clippy::pedantic, clippy::nursery)]
+            #[derive(Clone, Copy, Debug, PartialEq)]
+            #[allow(dead_code)]
+            #vis enum #view<'a> {
+                #(#view_variants)*
+                #phantom
             }
 
-            #[doc(hidden)]
-            pub const fn __nlwire_list_policy() -> &'static #k::Policy {
-                static POLICY: #k::Policy = #k::Policy::new(#set_name, &[#(#list_entries),*]);
-                &POLICY
-            }
-        }
-
-        #[automatically_derived]
-        impl #k::derive_support::AttrUnion for #ident {
-            type View<'a> = #view<'a>;
-            const LIST_POLICY: &'static #k::Policy = #ident::__nlwire_list_policy();
-
-            #[inline]
-            fn encode_attr(&self, buf: &mut #k::MsgBuf<'_>) -> #k::Result<()> {
-                match self {
-                    #(#enc_arms)*
-                }
-                ::core::result::Result::Ok(())
-            }
-
-            #[inline]
-            fn decode_attr<'a>(
-                a: #k::Attr<'a>,
-                cx: &mut #k::derive_support::DecodeCx,
-            ) -> #k::Result<::core::option::Option<#view<'a>>> {
-                let _ = &cx;
-                match a.ty() {
-                    #(#dec_arms)*
-                    #fallback
+            #[allow(dead_code)]
+            #[allow(clippy::pedantic, clippy::nursery)]
+            impl<'a> #view<'a> {
+                /// The owned form (allocates for strings, bytes and lists).
+                #[inline]
+                #vis fn into_owned(self) -> #ident {
+                    <#ident as #k::derive_support::AttrUnion>::from_view(self)
                 }
             }
 
-            #[inline]
-            fn from_view(view: #view<'_>) -> Self {
-                match view {
-                    #(#own_arms)*
-                    #phantom_arm
-                }
-            }
-
-            #k::__if_arbitrary! {
-                fn arbitrary_union(
-                    u: &mut #k::arbitrary::Unstructured<'_>,
-                ) -> #k::arbitrary::Result<Self> {
-                    ::core::result::Result::Ok(
-                        match #k::derive_support::arbitrary_variant(u, #n_variants)? {
-                            #(#arb_arms)*
-                        },
-                    )
-                }
-            }
-        }
-
-        #[automatically_derived]
-        impl #k::derive_support::Encode for #ident {
-            #[inline]
-            fn encode(&self, buf: &mut #k::MsgBuf<'_>) -> #k::Result<()> {
-                <Self as #k::derive_support::AttrUnion>::encode_attr(self, buf)
-            }
-        }
-
-        #[automatically_derived]
-        impl #k::derive_support::AttrSet for #ident {
-            type View<'a> = #view<'a>;
-            const POLICY: &'static #k::Policy = #ident::__nlwire_policy();
-
-            #[inline]
-            fn decode_in<'a>(
-                bytes: &'a [u8],
-                cx: &mut #k::derive_support::DecodeCx,
-            ) -> #k::Result<#view<'a>> {
-                #k::derive_support::decode_exactly_one::<Self>(bytes, cx)
-            }
-
-            #[inline]
-            fn from_view(view: #view<'_>) -> Self {
-                <Self as #k::derive_support::AttrUnion>::from_view(view)
-            }
-
-            #k::__if_arbitrary! {
-                fn arbitrary_set(
-                    u: &mut #k::arbitrary::Unstructured<'_>,
-                ) -> #k::arbitrary::Result<Self> {
-                    <Self as #k::derive_support::AttrUnion>::arbitrary_union(u)
-                }
-            }
-        }
-
-        #k::__if_arbitrary! {
             #[automatically_derived]
-            impl<'__u> #k::arbitrary::Arbitrary<'__u> for #ident {
-                fn arbitrary(
-                    u: &mut #k::arbitrary::Unstructured<'__u>,
-                ) -> #k::arbitrary::Result<Self> {
-                    <#ident as #k::derive_support::AttrUnion>::arbitrary_union(u)
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl ::core::convert::From<#view<'_>> for #ident {
+                #[inline]
+                fn from(view: #view<'_>) -> Self {
+                    view.into_owned()
                 }
             }
-        }
-    })
+
+            #[allow(clippy::pedantic, clippy::nursery)]
+
+            impl #ident {
+                #(#chk_consts)*
+
+                #[doc(hidden)]
+                pub const fn __nlwire_policy() -> &'static #k::Policy {
+                    static POLICY: #k::Policy =
+                        #k::Policy::new(#set_name, &[#(#one_entries),*]).exactly_one();
+                    &POLICY
+                }
+
+                #[doc(hidden)]
+                pub const fn __nlwire_list_policy() -> &'static #k::Policy {
+                    static POLICY: #k::Policy = #k::Policy::new(#set_name, &[#(#list_entries),*]);
+                    &POLICY
+                }
+            }
+
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl #k::derive_support::AttrUnion for #ident {
+                type View<'a> = #view<'a>;
+                const LIST_POLICY: &'static #k::Policy = #ident::__nlwire_list_policy();
+
+                #[inline]
+                fn encode_attr(&self, buf: &mut #k::MsgBuf<'_>) -> #k::Result<()> {
+                    match self {
+                        #(#enc_arms)*
+                    }
+                    ::core::result::Result::Ok(())
+                }
+
+                #[inline]
+                fn decode_attr<'a>(
+                    a: #k::Attr<'a>,
+                    cx: &mut #k::derive_support::DecodeCx,
+                ) -> #k::Result<::core::option::Option<#view<'a>>> {
+                    let _ = &cx;
+                    match a.ty() {
+                        #(#dec_arms)*
+                        #fallback
+                    }
+                }
+
+                #[inline]
+                fn from_view(view: #view<'_>) -> Self {
+                    match view {
+                        #(#own_arms)*
+                        #phantom_arm
+                    }
+                }
+
+                #k::__if_arbitrary! {
+                    fn arbitrary_union(
+                        u: &mut #k::arbitrary::Unstructured<'_>,
+                    ) -> #k::arbitrary::Result<Self> {
+                        ::core::result::Result::Ok(
+                            match #k::derive_support::arbitrary_variant(u, #n_variants)? {
+                                #(#arb_arms)*
+                            },
+                        )
+                    }
+                }
+            }
+
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl #k::derive_support::Encode for #ident {
+                #[inline]
+                fn encode(&self, buf: &mut #k::MsgBuf<'_>) -> #k::Result<()> {
+                    <Self as #k::derive_support::AttrUnion>::encode_attr(self, buf)
+                }
+            }
+
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl #k::derive_support::AttrSet for #ident {
+                type View<'a> = #view<'a>;
+                const POLICY: &'static #k::Policy = #ident::__nlwire_policy();
+
+                #[inline]
+                fn decode_in<'a>(
+                    bytes: &'a [u8],
+                    cx: &mut #k::derive_support::DecodeCx,
+                ) -> #k::Result<#view<'a>> {
+                    #k::derive_support::decode_exactly_one::<Self>(bytes, cx)
+                }
+
+                #[inline]
+                fn from_view(view: #view<'_>) -> Self {
+                    <Self as #k::derive_support::AttrUnion>::from_view(view)
+                }
+
+                #k::__if_arbitrary! {
+                    fn arbitrary_set(
+                        u: &mut #k::arbitrary::Unstructured<'_>,
+                    ) -> #k::arbitrary::Result<Self> {
+                        <Self as #k::derive_support::AttrUnion>::arbitrary_union(u)
+                    }
+                }
+            }
+
+            #k::__if_arbitrary! {
+                #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+                impl<'__u> #k::arbitrary::Arbitrary<'__u> for #ident {
+                    fn arbitrary(
+                        u: &mut #k::arbitrary::Unstructured<'__u>,
+                    ) -> #k::arbitrary::Result<Self> {
+                        <#ident as #k::derive_support::AttrUnion>::arbitrary_union(u)
+                    }
+                }
+            }
+        })
 }

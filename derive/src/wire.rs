@@ -194,49 +194,52 @@ pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
         None => None,
     };
     let arb = quote! {
-        #krate::__if_arbitrary! {
-            #[automatically_derived]
-            impl<'__u> #krate::arbitrary::Arbitrary<'__u> for #ident {
-                fn arbitrary(
-                    u: &mut #krate::arbitrary::Unstructured<'__u>,
-                ) -> #krate::arbitrary::Result<Self> {
-                    #krate::derive_support::arbitrary_wire(u)
+            #krate::__if_arbitrary! {
+                #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+                impl<'__u> #krate::arbitrary::Arbitrary<'__u> for #ident {
+                    fn arbitrary(
+                        u: &mut #krate::arbitrary::Unstructured<'__u>,
+                    ) -> #krate::arbitrary::Result<Self> {
+                        #krate::derive_support::arbitrary_wire(u)
+                    }
                 }
             }
-        }
-    };
+        };
     Ok(quote! {
-        #[derive(
-            ::core::clone::Clone,
-            ::core::marker::Copy,
-            ::core::fmt::Debug,
-            ::core::cmp::PartialEq,
-            ::core::cmp::Eq,
-            ::core::hash::Hash,
-            #zc::FromBytes,
-            #zc::IntoBytes,
-            #zc::KnownLayout,
-            #zc::Immutable,
-            #zc::Unaligned,
-        )]
-        #[zerocopy(crate = #zc_str)]
-        #repr
-        #s
+            #[derive(
+                ::core::clone::Clone,
+                ::core::marker::Copy,
+                ::core::fmt::Debug,
+                ::core::cmp::PartialEq,
+                ::core::cmp::Eq,
+                ::core::hash::Hash,
+                #zc::FromBytes,
+                #zc::IntoBytes,
+                #zc::KnownLayout,
+                #zc::Immutable,
+                #zc::Unaligned,
+            )]
+            #[zerocopy(crate = #zc_str)]
+            #repr
+            #s
 
-        #size_check
+            #size_check
 
-        #[automatically_derived]
-        impl #krate::derive_support::WireType for #ident {}
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl #krate::derive_support::WireType for #ident {}
 
-        #[automatically_derived]
-        impl ::core::default::Default for #ident {
-            /// All bytes zero.
-            #[inline]
-            fn default() -> Self {
-                <Self as #zc::FromZeros>::new_zeroed()
+            #[automatically_derived]
+    #[allow(clippy::pedantic, clippy::nursery)]
+            impl ::core::default::Default for #ident {
+                /// All bytes zero.
+                #[inline]
+                fn default() -> Self {
+                    <Self as #zc::FromZeros>::new_zeroed()
+                }
             }
-        }
 
-        #arb
-    })
+            #arb
+        })
 }
