@@ -27,6 +27,8 @@ cargo bench --bench codec -- $ARGS
 cargo bench --bench transport -- $ARGS
 cargo bench --bench routes -- $ARGS
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> target/machine.txt
+cargo run --release --bin interleave
+cargo run --release --bin interleave -- --transport
 cargo run --release --bin allocs
 ./callgrind.sh
 PROFILE=nolto ./callgrind.sh

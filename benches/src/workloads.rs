@@ -156,3 +156,22 @@ pub fn codec_cases() -> Vec<Case> {
     v.extend(encode_ovs());
     v
 }
+
+/// The transport cases (live kernel): one operation is `transport::TXNS` transactions.
+pub fn transport_cases() -> Vec<Case> {
+    use crate::transport::{TXNS, neli_t, nlwire_t, sys_t};
+    let g = "transport_getfamily_10000";
+    let e = TXNS as u64;
+    let mut a = nlwire_t::Client::open(128);
+    let mut b = nlwire_t::Client::open(128);
+    let mut c = sys_t::Client::open();
+    let mut d = sys_t::Client::open();
+    let mut n = neli_t::Client::open();
+    vec![
+        case(g, "nlwire transact", e, move || a.sequential(TXNS)),
+        case(g, "nlwire transact_multiple", e, move || b.batched(TXNS)),
+        case(g, "netlink-sys sequential", e, move || c.sequential(TXNS)),
+        case(g, "netlink-sys batched", e, move || d.batched(TXNS, 128)),
+        case(g, "neli sequential", e, move || n.sequential(TXNS)),
+    ]
+}
