@@ -2116,6 +2116,18 @@ impl AsSelector for &CStr {
     }
 }
 
+impl AsSelector for String {
+    fn as_selector(&self) -> Option<Selector<'_>> {
+        Some(Selector::Str(self))
+    }
+}
+
+impl AsSelector for CString {
+    fn as_selector(&self) -> Option<Selector<'_>> {
+        self.to_str().ok().map(Selector::Str)
+    }
+}
+
 impl<T: AsSelector> AsSelector for Option<T> {
     fn as_selector(&self) -> Option<Selector<'_>> {
         self.as_ref().and_then(T::as_selector)

@@ -430,26 +430,48 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             }
         }
     });
+    // Sub-messages decide their selector: the first one present sets it; a later one that
+    // shares the selector but picks another format is dropped (it would not decode back).
+    let mut selectors: Vec<&Ident> = Vec::new();
+    for f in &fields {
+        if let Kind::SubMessage { selector } = &f.attr.kind
+            && !selectors.contains(&selector)
+        {
+            selectors.push(selector);
+        }
+    }
+    let arb_sel_flags = selectors.iter().map(|sel| {
+        let flag = Ident::new(&format!("__sel_set_{sel}"), Span::call_site());
+        quote!(let mut #flag = false;)
+    });
     let arb_fixups = fields.iter().filter_map(|f| {
         let Kind::SubMessage { selector } = &f.attr.kind else {
             return None;
         };
         let l = &f.local;
         let sel_local = format_ident!("__f_{}", selector);
+        let flag = Ident::new(&format!("__sel_set_{selector}"), Span::call_site());
         let inner = &f.attr.inner;
+        let ds = quote!(#k::derive_support);
         Some(match f.shape {
             Shape::Required => quote! {
-                #k::derive_support::SetSelector::set_selector(
-                    &mut #sel_local,
-                    <#inner as #k::derive_support::SubMessage>::selector(&#l),
-                );
+                let s = <#inner as #ds::SubMessage>::selector(&#l);
+                if !#flag {
+                    #ds::SetSelector::set_selector(&mut #sel_local, s);
+                    #flag = true;
+                }
             },
             _ => quote! {
                 if let ::core::option::Option::Some(v) = &#l {
-                    #k::derive_support::SetSelector::set_selector(
-                        &mut #sel_local,
-                        <#inner as #k::derive_support::SubMessage>::selector(v),
-                    );
+                    let s = <#inner as #ds::SubMessage>::selector(v);
+                    if !#flag {
+                        #ds::SetSelector::set_selector(&mut #sel_local, s);
+                        #flag = true;
+                    } else if #ds::AsSelector::as_selector(&#sel_local)
+                        != ::core::option::Option::Some(s)
+                    {
+                        #l = ::core::option::Option::None;
+                    }
                 }
             },
         })
@@ -584,6 +606,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                     ) -> #k::arbitrary::Result<Self> {
                         let _ = &u;
                         #(#arb_lets)*
+                        #(#arb_sel_flags)*
                         #(#arb_fixups)*
                         ::core::result::Result::Ok(#ident { #(#arb_build)* })
                     }
