@@ -82,8 +82,8 @@ macro_rules! __if_arbitrary {
 /// against them.
 ///
 /// A context made by [`DecodeCx::trusted`] re-decodes bytes an earlier pass has already
-/// checked (the lazy list iterators use it): it skips the limit counters and does not walk
-/// into lists again.
+/// checked (the lazy list iterators use it): it has no limits and does not walk into lists
+/// again.
 ///
 /// ```
 /// use nlwire::{Limits, derive_support::DecodeCx};
@@ -119,8 +119,8 @@ impl DecodeCx {
         }
     }
 
-    /// A context for bytes an earlier pass has validated: no limit counters, and lists are
-    /// not walked again.
+    /// A context for bytes an earlier pass has validated: no limits, and lists are not
+    /// walked again.
     ///
     /// ```
     /// assert!(nlwire::derive_support::DecodeCx::trusted().is_trusted());
@@ -191,18 +191,22 @@ impl DecodeCx {
     /// assert!(cx.count().is_ok());
     /// assert_eq!(cx.count(), Err(nlwire::Error::TooManyAttrs { limit: 1 }));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn count(&mut self) -> Result<()> {
-        if self.trusted {
-            return Ok(());
-        }
+        // A trusted context has no limit (max_attrs = usize::MAX), so no branch on it here.
         self.attrs += 1;
         if self.attrs > self.max_attrs {
-            return Err(Error::TooManyAttrs {
-                limit: self.max_attrs,
-            });
+            return Err(self.too_many());
         }
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_many(&self) -> Error {
+        Error::TooManyAttrs {
+            limit: self.max_attrs,
+        }
     }
 
     /// Current nesting depth.
@@ -2643,12 +2647,13 @@ mod tests {
     }
 
     #[test]
-    fn trusted_skips_counting() {
+    fn trusted_has_no_limits() {
         let mut cx = DecodeCx::trusted();
         for _ in 0..10 {
             cx.count().unwrap();
+            cx.enter().unwrap();
         }
-        assert_eq!(cx.attrs(), 0);
+        assert_eq!(cx.depth(), 10);
     }
 
     #[test]
