@@ -190,6 +190,10 @@ pub struct PolicyArgs {
     /// Show every compared attribute, not only differences.
     #[arg(long)]
     pub all: bool,
+    /// Count a bound the kernel enforces but the spec does not state (a length, a range,
+    /// a mask) as a mismatch, not a note: for schemas meant to describe the kernel fully.
+    #[arg(long)]
+    pub strict: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

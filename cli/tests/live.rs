@@ -332,7 +332,7 @@ fn policy_check_nlctrl() {
     let builtin = nlwire(&["specs"]);
     if stdout(&builtin).lines().any(|l| l.starts_with("nlctrl")) {
         // The project's own schema must agree with the kernel exactly.
-        let o = nlwire(&["policy-check", "--spec", "nlctrl", "--all"]);
+        let o = nlwire(&["policy-check", "--spec", "nlctrl", "--all", "--strict"]);
         assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
         assert!(stdout(&o).contains("0 mismatch(es)"), "{}", stdout(&o));
     } else {
@@ -340,9 +340,13 @@ fn policy_check_nlctrl() {
             "SKIP: schemas/specs/nlctrl.yaml is not built in yet; checking the kernel's copy"
         );
     }
-    // The kernel's own nlctrl.yaml leaves family-name unbounded; the kernel allows 15
-    // bytes (GENL_NAMSIZ - 1): the only difference reported.
-    let o = nlwire(&["policy-check", "--spec", &kernel_spec("nlctrl"), "--json"]);
+    // The kernel's own nlctrl.yaml leaves family-name unbounded, the kernel allows 15
+    // bytes (GENL_NAMSIZ - 1): a note, or with --strict the only mismatch.
+    let k = kernel_spec("nlctrl");
+    let v = json_ok(&["policy-check", "--spec", &k, "--json"]);
+    assert_eq!(v["mismatches"], 0, "{v}");
+    let o = nlwire(&["policy-check", "--spec", &k, "--json", "--strict"]);
+    assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     for r in v["rows"].as_array().unwrap() {
         if r["result"] == "mismatch" {

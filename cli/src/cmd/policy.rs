@@ -1,5 +1,5 @@
 //! `nlwire policy-check`: the spec against the attribute policies the running kernel
-//! publishes (`CTRL_CMD_GETPOLICY`).
+//! publishes (`CTRL_CMD_GETPOLICY`, asked op by op).
 //!
 //! For every op and mode (do, dump) of the spec that has a request, the kernel's policy
 //! for that op is compared with the op's attribute set, recursing into nested policies.
@@ -9,16 +9,18 @@
 //!   `uint`, kernel `u32`; spec `nest`, kernel `nested-array`; spec string that may be
 //!   unterminated, kernel `nul-string`); an attribute the kernel's policy has and the
 //!   spec's set lacks; an attribute the spec lists in the op's request that the kernel's
-//!   policy lacks (the kernel rejects or ignores it); a kernel bound (value range, flag
-//!   mask, length) stricter than the spec's, counting the spec's explicit `checks`, the
-//!   range its `enum` implies, a struct's size and the type's own limits; an op the
-//!   kernel has but publishes no policy for while the spec lists request attributes.
-//! * **compatible, with a note**: `string` against `string` or `nul-string` (both take
-//!   the NUL the encoder adds); a fixed-width spec integer the kernel takes as `binary`
-//!   of a length that fits; `indexed-array` against `nested`; a spec stricter than the
-//!   kernel; a nested set attribute the kernel does not accept in requests (reply-only);
-//!   an op of the spec that this kernel does not have (a newer spec than kernel).
-//! * **ok**: same type and same bounds.
+//!   policy lacks (the kernel rejects or ignores it); a bound the spec *states* (its
+//!   `checks`, the range its `enum` implies as the kernel's policy generator derives it,
+//!   a flags mask, a struct's size) that the kernel is stricter than.
+//! * **note**, compatible: `string` against `string` or `nul-string` (the encoder adds
+//!   the NUL); a fixed-width spec integer the kernel takes as `binary` of a fitting
+//!   length; `indexed-array` against `nested`; a spec stricter than the kernel; a bound
+//!   the kernel enforces where the spec states none (a `u32` with a range check, a
+//!   string with a maximum length; `--strict` makes these mismatches, for schemas meant
+//!   to describe the kernel fully); a nested attribute the kernel does not accept in
+//!   requests (reply-only); an op this kernel does not have; an op whose attributes the
+//!   kernel does not validate (no policy: legacy handlers parse them themselves).
+//! * **ok**: same type and the same bounds.
 
 use std::collections::HashSet;
 
@@ -97,7 +99,7 @@ pub fn run(a: &PolicyArgs) -> Result<()> {
             e.insert(fetch_op(&fam.name, cmd.into())?);
         }
     }
-    let rows = compare(&fam, &kernel, only);
+    let rows = compare(&fam, &kernel, only, a.strict);
     let mismatches = rows
         .iter()
         .filter(|r| r.verdict == Verdict::Mismatch)
@@ -187,6 +189,7 @@ pub fn compare(
     fam: &Family,
     kernel: &std::collections::BTreeMap<u16, Option<OpPolicy>>,
     only: Option<&Op>,
+    strict: bool,
 ) -> Vec<Row> {
     let mut rows = Vec::new();
     for op in &fam.ops.list {
@@ -218,6 +221,7 @@ pub fn compare(
                     let mut c = Cmp {
                         fam,
                         kp: &k.policies,
+                        strict,
                         rows: Vec::new(),
                         seen: HashSet::new(),
                     };
@@ -263,6 +267,8 @@ pub fn compare(
 struct Cmp<'a> {
     fam: &'a Family,
     kp: &'a KPolicies,
+    /// A bound the kernel enforces and the spec does not state is a mismatch.
+    strict: bool,
     rows: Vec<Row>,
     /// Nested (set, policy) pairs already compared in this op: shared nests are reported
     /// once, and recursive sets end.
@@ -340,14 +346,14 @@ impl Cmp<'_> {
             note(tv, td, &mut verdict);
         }
         if tv != Verdict::Mismatch {
-            if let (Some(s), Some(kr)) = (spec_range(fam, a), k.range())
-                && let Some((v, d)) = interval("value", kr, s)
-            {
-                note(v, d, &mut verdict);
-            }
+            let unstated = if self.strict {
+                Verdict::Mismatch
+            } else {
+                Verdict::Note
+            };
+            let b = spec_bounds(fam, a);
             if let Some(km) = k.mask.or(k.bitfield_mask.map(u64::from)) {
-                let sm = spec_mask(fam, a);
-                match sm {
+                match b.mask {
                     Some(sm) if sm == km => {}
                     Some(sm) if sm & !km == 0 => note(
                         Verdict::Note,
@@ -360,18 +366,50 @@ impl Cmp<'_> {
                         &mut verdict,
                     ),
                     None => note(
-                        Verdict::Mismatch,
-                        format!("kernel accepts only bits {km:#x}, spec allows any value"),
+                        unstated,
+                        format!("kernel accepts only bits {km:#x}; the spec states no mask"),
                         &mut verdict,
                     ),
                 }
             }
+            if let (Some((kmin, kmax)), Some((tmin, tmax))) = (k.range(), b.type_range) {
+                // A mask stated without a range bounds the value by the mask.
+                let smax = b.max.or(b
+                    .mask
+                    .filter(|_| b.min.is_none() && b.max.is_none())
+                    .map(i128::from));
+                for (v, d) in [
+                    side("value", "min", kmin, b.min, tmin, unstated),
+                    side("value", "max", kmax, smax, tmax, unstated),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    note(v, d, &mut verdict);
+                }
+            }
             if matches!(k.ty, 10..=12) {
-                let kl = (
-                    i128::from(k.min_len.unwrap_or(0)),
-                    i128::from(k.max_len.unwrap_or(u32::MAX)),
-                );
-                if let Some((v, d)) = interval("length", kl, spec_len(fam, a)) {
+                for (v, d) in [
+                    side(
+                        "length",
+                        "min",
+                        k.min_len.unwrap_or(0).into(),
+                        b.min_len,
+                        0,
+                        unstated,
+                    ),
+                    side(
+                        "length",
+                        "max",
+                        k.max_len.map_or(UNBOUNDED, i128::from),
+                        b.max_len,
+                        UNBOUNDED,
+                        unstated,
+                    ),
+                ]
+                .into_iter()
+                .flatten()
+                {
                     note(v, d, &mut verdict);
                 }
             }
@@ -457,108 +495,274 @@ fn type_compat(a: &IrAttr, k: &KAttr) -> (Verdict, String) {
     }
 }
 
-/// Compares a kernel interval with the spec's: `None` when equal.
-fn interval(what: &str, k: (i128, i128), s: (i128, i128)) -> Option<(Verdict, String)> {
-    if k == s {
-        return None;
-    }
-    let show = |(a, b): (i128, i128)| {
-        if what == "length" && b >= i128::from(u32::MAX) {
-            format!("{a}.. (unbounded)")
+/// No length bound.
+const UNBOUNDED: i128 = u32::MAX as i128 + 1;
+
+/// Compares one side of a bound. `stated` is the spec's own bound on that side (explicit
+/// `checks`, its enum's range, its struct's size), `natural` the limit of the type.
+/// `None` when they agree.
+fn side(
+    what: &str,
+    which: &str,
+    kernel: i128,
+    stated: Option<i128>,
+    natural: i128,
+    unstated: Verdict,
+) -> Option<(Verdict, String)> {
+    let stricter = |k: i128, s: i128| if which == "min" { k > s } else { k < s };
+    let show = |v: i128| {
+        if v >= UNBOUNDED {
+            "unbounded".to_string()
         } else {
-            format!("{a}..{b}")
+            v.to_string()
         }
     };
-    if k.0 <= s.0 && k.1 >= s.1 {
-        Some((
+    let word = if which == "min" { "from" } else { "up to" };
+    match stated {
+        Some(s) if s == kernel => None,
+        Some(s) if stricter(kernel, s) => Some((
+            Verdict::Mismatch,
+            format!(
+                "kernel accepts {what} {word} {}, the spec {word} {}",
+                show(kernel),
+                show(s)
+            ),
+        )),
+        Some(s) => Some((
             Verdict::Note,
             format!(
-                "spec {what} {} is stricter than the kernel's {}",
+                "the spec's {which} {what} {} is stricter than the kernel's {}",
                 show(s),
-                show(k)
+                show(kernel)
             ),
-        ))
-    } else {
-        Some((
-            Verdict::Mismatch,
-            format!("kernel accepts {what} {}, spec allows {}", show(k), show(s)),
-        ))
+        )),
+        None if kernel == natural || !stricter(kernel, natural) => None,
+        None => Some((
+            unstated,
+            format!(
+                "kernel accepts {what} {word} {}; the spec states no bound",
+                show(kernel)
+            ),
+        )),
     }
 }
 
-/// The values the spec allows for an integer attribute: its `checks`, else its enum's
-/// range (as the kernel's policy generator derives it), else the type's.
-fn spec_range(fam: &Family, a: &IrAttr) -> Option<(i128, i128)> {
-    let (lo, hi) = match a.ty {
-        AttrType::Int(t) => t.bounds(),
-        AttrType::Uint => (0, u64::MAX.into()),
-        AttrType::Sint => (i64::MIN.into(), i64::MAX.into()),
-        _ => return None,
+/// What the spec says about an attribute's values and lengths; `None` where it says
+/// nothing (the type's own limits then apply).
+#[derive(Clone, Copy, Debug, Default)]
+struct Bounds {
+    /// The integer type's own range.
+    type_range: Option<(i128, i128)>,
+    min: Option<i128>,
+    max: Option<i128>,
+    mask: Option<u64>,
+    min_len: Option<i128>,
+    max_len: Option<i128>,
+}
+
+/// The spec's bounds: explicit `checks` first; else an enum's range (as the kernel's
+/// policy generator derives it; a sparse enum gets no range), a flags enum's mask, a
+/// struct's size.
+fn spec_bounds(fam: &Family, a: &IrAttr) -> Bounds {
+    let type_range = match a.ty {
+        AttrType::Int(t) => Some(t.bounds()),
+        AttrType::Uint => Some((0, u64::MAX.into())),
+        AttrType::Sint => Some((i64::MIN.into(), i64::MAX.into())),
+        _ => None,
     };
-    let en = a
-        .enum_
-        .and_then(|d| fam[d].as_enum())
-        .filter(|e| !e.flags && !a.enum_as_flags);
-    let er = en.and_then(|e| {
+    let en = a.enum_.and_then(|d| fam[d].as_enum());
+    let flags = en.filter(|e| e.flags || a.enum_as_flags || a.ty == AttrType::Bitfield32);
+    let plain = en.filter(|e| !e.flags && !a.enum_as_flags && type_range.is_some());
+    let enum_range = plain.and_then(|e| {
         let (min, max) = e.range()?;
-        // A sparse enum gets a validate function, not a range.
         (i128::from(max - min) + 1 == e.entries.len() as i128)
             .then_some((i128::from(min), i128::from(max)))
     });
-    let min = a.checks.min.or(er.map(|r| r.0)).unwrap_or(lo);
-    let max = a.checks.max.or(er.map(|r| r.1)).unwrap_or(hi);
-    Some((min, max))
-}
-
-/// The bits the spec allows, when it says.
-fn spec_mask(fam: &Family, a: &IrAttr) -> Option<u64> {
-    if let Some(m) = a.checks.flags_mask.and_then(|d| fam[d].as_enum()) {
-        return Some(m.mask());
-    }
-    let e = a.enum_.and_then(|d| fam[d].as_enum())?;
-    (e.flags || a.enum_as_flags || a.ty == AttrType::Bitfield32).then(|| e.mask())
-}
-
-/// The payload lengths the spec allows for a string or binary.
-fn spec_len(fam: &Family, a: &IrAttr) -> (i128, i128) {
+    let mask = a
+        .checks
+        .flags_mask
+        .and_then(|d| fam[d].as_enum())
+        .or(flags)
+        .map(|e| e.mask());
     let c = &a.checks;
-    if let Some(e) = c.exact_len {
-        return (e.into(), e.into());
-    }
-    let implied = a
+    let implied_len = a
         .struct_
         .and_then(|d| fam[d].as_struct())
         .map(|s| i128::from(s.size));
-    let min = c.min_len.map(i128::from).or(implied).unwrap_or(0);
-    let max = c
-        .max_len
-        .map(i128::from)
-        .or(implied)
-        .unwrap_or(u32::MAX.into());
-    (min, max)
+    Bounds {
+        type_range,
+        min: c.min.or(enum_range.map(|r| r.0)),
+        max: c.max.or(enum_range.map(|r| r.1)),
+        mask,
+        min_len: c
+            .exact_len
+            .map(i128::from)
+            .or(c.min_len.map(i128::from))
+            .or(implied_len),
+        max_len: c
+            .exact_len
+            .map(i128::from)
+            .or(c.max_len.map(i128::from))
+            .or(implied_len),
+    }
 }
 
 /// The spec's side in the table: `u32 1..4294967295`, `string len ..15`.
 fn spec_describe(fam: &Family, a: &IrAttr) -> String {
+    let b = spec_bounds(fam, a);
     let mut s = a.ty.as_str().to_string();
-    if let Some((lo, hi)) = spec_range(fam, a) {
-        s.push_str(&format!(" {lo}..{hi}"));
+    if let Some((lo, hi)) = b.type_range {
+        s.push_str(&format!(
+            " {}..{}",
+            b.min.unwrap_or(lo),
+            b.max.unwrap_or(hi)
+        ));
     }
-    if let Some(m) = spec_mask(fam, a) {
+    if let Some(m) = b.mask {
         s.push_str(&format!(" mask {m:#x}"));
     }
-    if matches!(a.ty, AttrType::String | AttrType::Binary) {
-        let (lo, hi) = spec_len(fam, a);
-        if lo != 0 || hi != i128::from(u32::MAX) {
-            s.push_str(&format!(
-                " len {lo}..{}",
-                if hi == i128::from(u32::MAX) {
-                    String::new()
-                } else {
-                    hi.to_string()
-                }
-            ));
-        }
+    if b.min_len.is_some() || b.max_len.is_some() {
+        s.push_str(&format!(
+            " len {}..{}",
+            b.min_len.map(|v| v.to_string()).unwrap_or_default(),
+            b.max_len.map(|v| v.to_string()).unwrap_or_default()
+        ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::kpolicy::KAttr;
+
+    fn kattr(ty: u32) -> KAttr {
+        KAttr {
+            ty,
+            ..KAttr::default()
+        }
+    }
+
+    /// Verdict and detail per attribute for a made-up family against made-up policies.
+    fn check(strict: bool) -> BTreeMap<String, (Verdict, String)> {
+        let spec = r#"
+name: demo
+doc: x
+definitions:
+  - {name: mode, type: enum, entries: [off, on, auto]}
+attribute-sets:
+  - name: main
+    attributes:
+      - {name: id, type: u32, checks: {min: 1}}
+      - {name: mode, type: u32, enum: mode}
+      - {name: name, type: string}
+      - {name: size, type: u32}
+      - {name: wide, type: uint}
+      - {name: blob, type: binary, checks: {max-len: 8}}
+      - {name: gone, type: u8}
+operations:
+  list:
+    - {name: set, doc: x, attribute-set: main, do: {request: {attributes: [id, mode, name, size, wide, blob, gone]}}}
+"#;
+        let fam = nlwire_schema::load_str(spec, "demo.yaml").unwrap();
+        let mut p = KPolicies::default();
+        let mut attrs = BTreeMap::new();
+        attrs.insert(
+            1,
+            KAttr {
+                min_u: Some(1),
+                max_u: Some(u32::MAX.into()),
+                ..kattr(4)
+            },
+        ); // ok
+        attrs.insert(
+            2,
+            KAttr {
+                min_u: Some(0),
+                max_u: Some(1),
+                ..kattr(4)
+            },
+        ); // enum says 0..2
+        attrs.insert(
+            3,
+            KAttr {
+                max_len: Some(15),
+                ..kattr(12)
+            },
+        ); // unstated length
+        attrs.insert(
+            4,
+            KAttr {
+                min_u: Some(0),
+                max_u: Some(100),
+                ..kattr(4)
+            },
+        ); // unstated range
+        attrs.insert(5, kattr(4)); // uint vs u32
+        attrs.insert(
+            6,
+            KAttr {
+                max_len: Some(16),
+                ..kattr(10)
+            },
+        ); // spec stricter
+        attrs.insert(9, kattr(2)); // unknown to the spec
+        p.policies.insert(0, attrs);
+        let mut kernel = BTreeMap::new();
+        kernel.insert(
+            1u16,
+            Some(OpPolicy {
+                doit: Some(0),
+                dumpit: None,
+                policies: p,
+            }),
+        );
+        compare(&fam, &kernel, None, strict)
+            .into_iter()
+            .map(|r| (r.attr, (r.verdict, r.detail)))
+            .collect()
+    }
+
+    #[test]
+    fn verdicts_follow_the_documented_rules() {
+        let r = check(false);
+        assert_eq!(r["id"].0, Verdict::Ok);
+        assert_eq!(
+            r["mode"],
+            (
+                Verdict::Mismatch,
+                "kernel accepts value up to 1, the spec up to 2".into()
+            )
+        );
+        assert_eq!(
+            r["name"],
+            (
+                Verdict::Note,
+                "kernel accepts length up to 15; the spec states no bound".into()
+            )
+        );
+        assert_eq!(r["size"].0, Verdict::Note);
+        assert_eq!(
+            r["wide"],
+            (Verdict::Mismatch, "spec type uint, kernel type u32".into())
+        );
+        assert_eq!(r["blob"].0, Verdict::Note, "{:?}", r["blob"]);
+        assert!(r["blob"].1.contains("stricter than the kernel's 16"));
+        assert_eq!(
+            r["gone"].0,
+            Verdict::Mismatch,
+            "in the request, not in the policy"
+        );
+        assert_eq!(
+            r["#9"].0,
+            Verdict::Mismatch,
+            "in the policy, not in the spec"
+        );
+        let strict = check(true);
+        assert_eq!(strict["name"].0, Verdict::Mismatch);
+        assert_eq!(strict["size"].0, Verdict::Mismatch);
+        assert_eq!(strict["blob"].0, Verdict::Note);
+    }
 }
