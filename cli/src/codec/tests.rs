@@ -311,7 +311,7 @@ fn random_attrs(
             len = len.wrapping_add(rng.below(9) as u16).wrapping_sub(4);
         }
         out[start..start + 2].copy_from_slice(&len.to_ne_bytes());
-        while out.len() % 4 != 0 {
+        while !out.len().is_multiple_of(4) {
             out.push(0);
         }
     }
