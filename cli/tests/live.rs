@@ -51,19 +51,8 @@ fn families_lists_the_kernels_genl_families() {
 
 #[test]
 fn dump_nlctrl_getfamily_by_name() {
-    // `nlctrl` is built in once schemas/specs/nlctrl.yaml exists; until then the
-    // kernel's copy is found through --spec-dir.
-    let dir = kernel_specs().display().to_string();
-    let v = json_ok(&[
-        "dump",
-        "--spec",
-        "nlctrl",
-        "getfamily",
-        "-o",
-        "json",
-        "--spec-dir",
-        &dir,
-    ]);
+    // `nlctrl` is the project's own schema, built into the binary.
+    let v = json_ok(&["dump", "--spec", "nlctrl", "getfamily", "-o", "json"]);
     let all = v.as_array().unwrap();
     let ctrl = all
         .iter()
@@ -90,8 +79,6 @@ fn dump_nlctrl_getfamily_by_name() {
         r#"{"family-name": "ethtool"}"#,
         "-o",
         "json",
-        "--spec-dir",
-        &dir,
     ]);
     assert_eq!(v["family-name"], "ethtool");
     assert_eq!(v["mcast-groups"][0]["name"], "monitor");
@@ -329,17 +316,19 @@ fn policy_check_netdev_kernel_spec() {
 
 #[test]
 fn policy_check_nlctrl() {
-    let builtin = nlwire(&["specs"]);
-    if stdout(&builtin).lines().any(|l| l.starts_with("nlctrl")) {
-        // The project's own schema must agree with the kernel exactly.
-        let o = nlwire(&["policy-check", "--spec", "nlctrl", "--all", "--strict"]);
-        assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
-        assert!(stdout(&o).contains("0 mismatch(es)"), "{}", stdout(&o));
-    } else {
-        eprintln!(
-            "SKIP: schemas/specs/nlctrl.yaml is not built in yet; checking the kernel's copy"
-        );
-    }
+    // The project's own schema (schemas/specs/nlctrl.yaml, built in) agrees with the
+    // kernel exactly, unstated bounds included.
+    let o = nlwire(&["policy-check", "--spec", "nlctrl", "--all", "--strict"]);
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("nlctrl: 7 comparison(s), 0 mismatch(es), 0 note(s)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("getfamily do    family-name  nul-string len ..15  string len ..15    ok"),
+        "{text}"
+    );
     // The kernel's own nlctrl.yaml leaves family-name unbounded, the kernel allows 15
     // bytes (GENL_NAMSIZ - 1): a note, or with --strict the only mismatch.
     let k = kernel_spec("nlctrl");
@@ -506,6 +495,38 @@ fn gen_prints_the_generated_rust() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn specs_lists_the_built_in_schemas() {
+    let o = nlwire(&["specs"]);
+    let text = stdout(&o);
+    for name in [
+        "nlctrl",
+        "ovs_datapath",
+        "ovs_flow",
+        "ovs_vport",
+        "ovs_packet",
+        "ovs_meter",
+        "ovs_ct_limit",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(name)), "{name}: {text}");
+    }
+    let o = nlwire(&["specs", "ovs_flow"]);
+    assert!(
+        stdout(&o).contains("get                      do,dump"),
+        "{}",
+        stdout(&o)
+    );
+    // A family the kernel does not have here: a clear error, not a crash.
+    let o = nlwire(&["dump", "--spec", "ovs_flow", "get"]);
+    if !o.status.success() {
+        assert!(
+            stderr(&o).contains("no generic netlink family \"ovs_flow\""),
+            "{}",
+            stderr(&o)
+        );
+    }
 }
 
 #[test]
