@@ -12,6 +12,7 @@ file, exit status 1 on any failure:
            (--abi-dump, default ../../../shared/reference/ovs-abi-dump.txt), which also gives
            every struct's size and member offsets, sizes and byte order (__be*); values
            tagged [kernel-only] are absent from it by definition;
+  refs     every set, struct, enum, op attribute, notify target and group named exists;
   copies   ovs_packet.yaml's copy of the key/action model equals ovs_flow.yaml's.
 
 Needs PyYAML and jsonschema (pip install pyyaml jsonschema). Run from anywhere:
@@ -178,6 +179,37 @@ class Family:
         return self.defs[m[1]]["value"] - (1 if m[2] else 0)
 
 
+def reference_problems(spec):
+    """Names that point nowhere: nested sets, structs and enums of attributes and members,
+    the attributes an op lists, its notify target and multicast group."""
+    defs = {d["name"] for d in spec.get("definitions", [])}
+    sets = {s["name"]: {a["name"] for a in s["attributes"]} for s in spec["attribute-sets"]}
+    ops = {o["name"]: o for o in spec["operations"]["list"]}
+    groups = {g["name"] for g in spec.get("mcast-groups", {}).get("list", [])}
+    problems = []
+    for s in spec["attribute-sets"]:
+        if s.get("subset-of") and s["subset-of"] not in sets:
+            problems.append(f"set {s['name']}: no set {s['subset-of']}")
+        for a in s["attributes"]:
+            if a.get("nested-attributes", s["name"]) not in sets:
+                problems.append(f"{s['name']}.{a['name']}: no set {a['nested-attributes']}")
+            problems += [f"{s['name']}.{a['name']}: no definition {a[k]}" for k in ("struct", "enum") if k in a and a[k] not in defs]
+    for d in spec.get("definitions", []):
+        for m in d.get("members", []):
+            problems += [f"{d['name']}.{m['name']}: no definition {m[k]}" for k in ("struct", "enum") if k in m and m[k] not in defs]
+    for o in ops.values():
+        target = ops.get(o.get("notify"), {})
+        aset = o.get("attribute-set") or target.get("attribute-set")
+        lists = [o.get(m, {}).get(r, {}).get("attributes", []) for m in ("do", "dump") for r in ("request", "reply")]
+        lists.append(o.get("event", {}).get("attributes", []))
+        problems += [f"op {o['name']}: {n} is not in set {aset}" for lst in lists for n in lst if n not in sets.get(aset, ())]
+        if "notify" in o and not target:
+            problems.append(f"op {o['name']}: notifies unknown op {o['notify']}")
+        if "mcgrp" in o and o["mcgrp"] not in groups:
+            problems.append(f"op {o['name']}: no multicast group {o['mcgrp']}")
+    return problems
+
+
 def find_schema_dir(arg):
     for d in [arg, os.path.join(HERE, "../../../shared/ynl-specs/schemas"), "/usr/share/ynl"]:
         if d and os.path.exists(os.path.join(d, "genetlink-legacy.yaml")):
@@ -231,6 +263,7 @@ def main():
             m = re.match(r"\s*\[([^\]]+)\]", d)
             if m and m[1] not in TAGS:
                 problems.append(f"unknown tag [{m[1]}]")
+        problems += reference_problems(spec)
         fam = Family(spec)
         problems += fam.errors
         checked = 0
