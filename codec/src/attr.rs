@@ -25,6 +25,7 @@ pub struct Attr<'a> {
     payload: &'a [u8],
 }
 
+#[inline]
 fn exact<const N: usize>(a: &Attr<'_>) -> Result<[u8; N]> {
     a.payload.try_into().map_err(|_| a.len_error(N, N))
 }
@@ -32,6 +33,7 @@ fn exact<const N: usize>(a: &Attr<'_>) -> Result<[u8; N]> {
 macro_rules! scalar_gets {
     ($($name:ident, $t:ty, $from:ident, $doc:literal;)*) => {$(
         #[doc = concat!("The payload as ", $doc, "; its length must be exactly the type's size.")]
+        #[inline]
         pub fn $name(&self) -> Result<$t> {
             Ok(<$t>::$from(exact(self)?))
         }
@@ -40,11 +42,13 @@ macro_rules! scalar_gets {
 
 impl<'a> Attr<'a> {
     /// An attribute with the given raw type (flag bits included) and payload.
+    #[inline]
     pub fn new(raw_type: u16, payload: &'a [u8]) -> Self {
         Attr { raw_type, payload }
     }
 
     /// The type with `NLA_F_NESTED` and `NLA_F_NET_BYTEORDER` masked off (14 bits).
+    #[inline]
     pub fn ty(&self) -> u16 {
         self.raw_type & NLA_TYPE_MASK
     }
@@ -65,6 +69,7 @@ impl<'a> Attr<'a> {
     }
 
     /// The payload bytes.
+    #[inline]
     pub fn payload(&self) -> &'a [u8] {
         self.payload
     }
@@ -140,21 +145,17 @@ impl<'a> Attr<'a> {
     /// assert!(nlwire::Attr::new(2, b"et\0h0\0").get_cstr().is_err());
     /// ```
     pub fn get_cstr(&self) -> Result<&'a CStr> {
-        let path = self.path();
-        match self.payload.iter().position(|b| *b == 0) {
-            None => Err(Error::BadString {
-                path,
-                reason: StringFault::NoNul,
-            }),
-            Some(i) if i + 1 != self.len() => Err(Error::BadString {
-                path,
-                reason: StringFault::InteriorNul,
-            }),
-            Some(_) => CStr::from_bytes_with_nul(self.payload).map_err(|_| Error::BadString {
-                path,
-                reason: StringFault::InteriorNul,
-            }),
+        if let Ok(c) = CStr::from_bytes_with_nul(self.payload) {
+            return Ok(c);
         }
+        let reason = match self.payload.iter().position(|b| *b == 0) {
+            None => StringFault::NoNul,
+            Some(_) => StringFault::InteriorNul,
+        };
+        Err(Error::BadString {
+            path: self.path(),
+            reason,
+        })
     }
 
     /// The payload as UTF-8 text without its NUL (same rules as [`get_cstr`](Self::get_cstr)).
@@ -192,6 +193,7 @@ impl<'a> Attr<'a> {
     /// let g: &nlwire::GenlMsgHdr = a.get_struct().unwrap();
     /// assert_eq!(g.cmd, 3);
     /// ```
+    #[inline]
     pub fn get_struct<T>(&self) -> Result<&'a T>
     where
         T: FromBytes + KnownLayout + Immutable + Unaligned,
@@ -218,6 +220,7 @@ impl<'a> Attr<'a> {
     /// let inner = outer.nested().next().unwrap().unwrap();
     /// assert_eq!((inner.ty(), inner.get_u32().unwrap()), (2, 5));
     /// ```
+    #[inline]
     pub fn nested(&self) -> Attrs<'a> {
         Attrs::new(self.payload)
     }
@@ -243,6 +246,7 @@ pub struct Attrs<'a> {
 
 impl<'a> Attrs<'a> {
     /// Iterates the attributes in `bytes`.
+    #[inline]
     pub fn new(bytes: &'a [u8]) -> Self {
         Attrs {
             bytes,
@@ -291,6 +295,7 @@ impl<'a> Attrs<'a> {
 impl<'a> Iterator for Attrs<'a> {
     type Item = Result<Attr<'a>>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || self.pos >= self.bytes.len() {
             return None;

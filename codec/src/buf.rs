@@ -17,12 +17,14 @@ enum Storage<'s> {
 }
 
 impl Storage<'_> {
+    #[inline]
     fn bytes(&self) -> &[u8] {
         match self {
             Storage::Stub(s) => s,
             Storage::Heap(v) => v,
         }
     }
+    #[inline]
     fn bytes_mut(&mut self) -> &mut [u8] {
         match self {
             Storage::Stub(s) => s,
@@ -126,6 +128,7 @@ impl<'s> MsgBuf<'s> {
     }
 
     /// Bytes in use.
+    #[inline]
     pub fn len(&self) -> usize {
         self.len
     }
@@ -141,11 +144,13 @@ impl<'s> MsgBuf<'s> {
     }
 
     /// Free bytes after the data.
+    #[inline]
     pub fn tailroom(&self) -> usize {
         self.capacity() - self.head - self.len
     }
 
     /// Total storage size.
+    #[inline]
     pub fn capacity(&self) -> usize {
         self.storage.bytes().len()
     }
@@ -156,6 +161,7 @@ impl<'s> MsgBuf<'s> {
     }
 
     /// The bytes in use.
+    #[inline]
     pub fn as_slice(&self) -> &[u8] {
         &self.storage.bytes()[self.head..self.head + self.len]
     }
@@ -218,10 +224,18 @@ impl<'s> MsgBuf<'s> {
     /// b.reserve_tailroom(100);
     /// assert!(b.tailroom() >= 100);
     /// ```
+    #[inline]
     pub fn reserve_tailroom(&mut self, n: usize) {
-        if self.tailroom() >= n {
-            return;
+        if self.tailroom() < n {
+            self.make_tailroom(n);
         }
+    }
+
+    /// The slow half of [`reserve_tailroom`](Self::reserve_tailroom), kept out of line so
+    /// the common no-growth path stays a compare and a branch.
+    #[cold]
+    #[inline(never)]
+    fn make_tailroom(&mut self, n: usize) {
         let keep = self.head.min(self.reserved);
         if self.capacity() - self.len >= n + keep && self.head > keep {
             self.move_data(keep);
@@ -257,6 +271,7 @@ impl<'s> MsgBuf<'s> {
     /// Appends `n` bytes and returns them without clearing them (they hold whatever the
     /// storage held: the `put_uninit` of this buffer, safe because storage is always
     /// initialised).
+    #[inline]
     pub fn put_slot(&mut self, n: usize) -> &mut [u8] {
         self.reserve_tailroom(n);
         let start = self.head + self.len;
@@ -271,6 +286,7 @@ impl<'s> MsgBuf<'s> {
     /// b.put_zeros(3)[0] = 9;
     /// assert_eq!(b.as_slice(), &[9, 0, 0]);
     /// ```
+    #[inline]
     pub fn put_zeros(&mut self, n: usize) -> &mut [u8] {
         let s = self.put_slot(n);
         s.fill(0);
@@ -278,6 +294,7 @@ impl<'s> MsgBuf<'s> {
     }
 
     /// Appends a copy of `bytes`.
+    #[inline]
     pub fn put(&mut self, bytes: &[u8]) -> &mut [u8] {
         let s = self.put_slot(bytes.len());
         s.copy_from_slice(bytes);
