@@ -162,7 +162,16 @@ impl Ufid {
 
     /// The 16 wire bytes (each part in host order).
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.iter().flat_map(|p| p.to_ne_bytes()).collect()
+        self.to_array().to_vec()
+    }
+
+    /// The 16 wire bytes, without allocating.
+    pub fn to_array(&self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        for (o, p) in out.chunks_exact_mut(4).zip(self.0) {
+            o.copy_from_slice(&p.to_ne_bytes());
+        }
+        out
     }
 
     /// From the wire bytes; `None` unless exactly 16.

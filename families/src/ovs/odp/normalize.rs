@@ -61,7 +61,8 @@ impl FlowMatch {
     /// The canonical form: a mask for every attribute (all ones where the match had
     /// none), key bits outside the mask cleared, attributes whose mask is zero removed
     /// (from key and mask), masks limited to the bits a field has (TCP flags: 12, IPv6
-    /// flow label: 20). Attributes present only in the mask are dropped.
+    /// flow label: 20, ARP opcode: 8 as the kernel keeps it). Attributes present only
+    /// in the mask are dropped.
     ///
     /// ```
     /// use nlwire_families::ovs::odp;
@@ -137,6 +138,11 @@ fn norm_key(k: &mut KeyAttrs, m: &mut KeyAttrs, exact: bool) {
     fixed(&mut k.ct_orig_tuple_ipv6, &mut m.ct_orig_tuple_ipv6, exact);
     fixed(&mut k.nd_extensions, &mut m.nd_extensions, exact);
     fixed(&mut k.ipv6_exthdrs, &mut m.ipv6_exthdrs, exact);
+    // The kernel keeps the ARP opcode in 8 bits of its flow key (and refuses larger
+    // ones), so its masks come back as 0x00ff: an opcode mask covers 8 bits.
+    for a in [&mut k.arp, &mut m.arp].into_iter().flatten() {
+        a.arp_op = (a.arp_op.get() & 0x00ff).into();
+    }
     // C tail padding is not a field.
     for a in [&mut k.arp, &mut m.arp].into_iter().flatten() {
         a.pad = [0; 2];

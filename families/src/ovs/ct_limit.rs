@@ -1,0 +1,91 @@
+//! Conntrack zone limits (`ovs_ct_limit`): set, get, delete.
+
+use nlwire::{AttrSet, Encode};
+
+use super::attrs::{CtLimit, OvsZoneLimit};
+use super::dpif::{ATTRS_AT, Dpif, build, ovs_parts};
+use super::error::{Error, Result};
+use crate::ovs_ct_limit::{VERSION, cmd};
+
+/// `OVS_ZONE_LIMIT_DEFAULT_ZONE`: the limit of zones without one of their own.
+pub const DEFAULT_ZONE: i32 = -1;
+
+/// A zone's connection limit (`zone` -1 is the default), and in replies its count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ZoneLimit {
+    /// The zone, or [`DEFAULT_ZONE`].
+    pub zone: i32,
+    /// Most connections; 0 is unlimited.
+    pub limit: u32,
+    /// Connections now (replies only).
+    pub count: u32,
+}
+
+fn to_wire(z: &[ZoneLimit]) -> CtLimit {
+    CtLimit {
+        zone_limit: Some(
+            z.iter()
+                .map(|z| OvsZoneLimit {
+                    zone_id: z.zone.into(),
+                    limit: z.limit.into(),
+                    count: z.count.into(),
+                })
+                .collect(),
+        ),
+    }
+}
+
+impl Dpif {
+    fn ct_limit_txn(&mut self, c: u8, attrs: &CtLimit) -> Result<Vec<ZoneLimit>> {
+        let fam = self
+            .fam
+            .ct_limit
+            .ok_or(Error::BadRequest("the kernel has no ovs_ct_limit family"))?;
+        self.txn.clear();
+        // Not datapath-specific: dp_ifindex 0, as dpif-netlink sends.
+        build(self.txn.request_mut(), fam, 0, c, VERSION, 0, |b| attrs.encode(b))?;
+        self.txn.set_policy(<CtLimit as AttrSet>::POLICY, ATTRS_AT);
+        self.run(fam)?;
+        let (_, _, a) = ovs_parts(&self.reply_msg()?)?;
+        let v = CtLimit::decode(a)?;
+        Ok(v.zone_limit
+            .unwrap_or(&[])
+            .iter()
+            .map(|z| ZoneLimit {
+                zone: z.zone_id.get(),
+                limit: z.limit.get(),
+                count: z.count.get(),
+            })
+            .collect())
+    }
+
+    /// Sets zone limits (the default zone's with [`DEFAULT_ZONE`]).
+    ///
+    /// ```no_run
+    /// use nlwire_families::ovs::{Dpif, ZoneLimit, ct_limit::DEFAULT_ZONE};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// dp.ct_limit_set(&[ZoneLimit { zone: DEFAULT_ZONE, limit: 100, count: 0 }])?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
+    pub fn ct_limit_set(&mut self, limits: &[ZoneLimit]) -> Result<()> {
+        self.ct_limit_txn(cmd::SET, &to_wire(limits)).map(|_| ())
+    }
+
+    /// The limits and counts of `zones` (every zone with a limit, default first, when
+    /// empty).
+    pub fn ct_limit_get(&mut self, zones: &[i32]) -> Result<Vec<ZoneLimit>> {
+        let attrs = if zones.is_empty() {
+            CtLimit::default()
+        } else {
+            let z: Vec<ZoneLimit> = zones.iter().map(|z| ZoneLimit { zone: *z, ..Default::default() }).collect();
+            to_wire(&z)
+        };
+        self.ct_limit_txn(cmd::GET, &attrs)
+    }
+
+    /// Removes the limits of `zones` (they fall back to the default).
+    pub fn ct_limit_del(&mut self, zones: &[i32]) -> Result<()> {
+        let z: Vec<ZoneLimit> = zones.iter().map(|z| ZoneLimit { zone: *z, ..Default::default() }).collect();
+        self.ct_limit_txn(cmd::DEL, &to_wire(&z)).map(|_| ())
+    }
+}

@@ -1,0 +1,83 @@
+//! The error type of the dpif API.
+
+use nlwire::sock;
+
+/// What went wrong in a datapath operation.
+///
+/// ```
+/// use nlwire_families::ovs::Error;
+/// let e = Error::from(nlwire::sock::Error::Io { op: "recvmsg", errno: libc_enoent() });
+/// assert_eq!(e.errno(), Some(2));
+/// assert!(e.is_not_found());
+/// # fn libc_enoent() -> i32 { 2 }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The transport failed or the kernel refused the request (errno and extended-ack
+    /// message inside).
+    Netlink(sock::Error),
+    /// A reply arrived but did not carry what the operation needs.
+    BadReply(&'static str),
+    /// The request cannot be built (an argument out of range, a payload too big).
+    BadRequest(&'static str),
+}
+
+impl Error {
+    /// The errno, when the kernel or a system call gave one.
+    pub fn errno(&self) -> Option<i32> {
+        match self {
+            Error::Netlink(e) => e.errno(),
+            _ => None,
+        }
+    }
+
+    /// `ENOENT` or `ENODEV`: no such flow (`ENOENT`), datapath or port (`ENODEV`).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self.errno(), Some(2 | 19))
+    }
+
+    /// `EEXIST`: it exists already.
+    pub fn is_exists(&self) -> bool {
+        self.errno() == Some(17)
+    }
+
+    /// `EOPNOTSUPP`: the kernel does not support the request (a feature, an action).
+    pub fn is_not_supported(&self) -> bool {
+        self.errno() == Some(95)
+    }
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Error::Netlink(e) => write!(f, "{e}"),
+            Error::BadReply(what) => write!(f, "unexpected reply: {what}"),
+            Error::BadRequest(what) => write!(f, "bad request: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Netlink(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<sock::Error> for Error {
+    fn from(e: sock::Error) -> Self {
+        Error::Netlink(e)
+    }
+}
+
+impl From<nlwire::Error> for Error {
+    fn from(e: nlwire::Error) -> Self {
+        Error::Netlink(sock::Error::Malformed(e))
+    }
+}
+
+/// `Result` with [`Error`].
+pub type Result<T> = core::result::Result<T, Error>;

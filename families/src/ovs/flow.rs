@@ -1,0 +1,447 @@
+//! Flows: put (create or modify), get, delete, flush, dump (full or terse), and
+//! batches of puts and deletes through `transact_multiple`.
+
+use nlwire::consts::{NLM_F_ACK, NLM_F_CREATE, NLM_F_ECHO};
+use nlwire::sock::{Dump, Kernel, Transaction};
+use nlwire::{AttrSet, Encode, Msg, MsgBuf};
+
+use super::attrs::{
+    ActionAttrs, FlowAttrs, FlowAttrsView, KeyAttrs, OvsFlowStats, Ufid,
+};
+use super::dpif::{ATTRS_AT, Direction, Dpif, Families, Trace, build, family_name, ovs_parts};
+use super::error::{Error, Result};
+use super::odp::FlowMatch;
+use crate::ovs_flow::{OvsUfidFlags, VERSION, cmd};
+
+/// `OVS_FLOW_ATTR_*` numbers used when encoding by hand.
+mod a {
+    pub const KEY: u16 = 1;
+    pub const ACTIONS: u16 = 2;
+    pub const CLEAR: u16 = 6;
+    pub const MASK: u16 = 7;
+    pub const PROBE: u16 = 8;
+    pub const UFID: u16 = 9;
+    pub const UFID_FLAGS: u16 = 10;
+}
+
+/// How a put treats an existing flow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PutMode {
+    /// Create; `EEXIST` if the flow exists (`NEW` with `NLM_F_CREATE`: the kernel takes
+    /// it for `NLM_F_EXCL`, which generic netlink would read as half a dump).
+    #[default]
+    Create,
+    /// Create, or replace the actions of the existing flow (`NEW` without flags).
+    CreateOrModify,
+    /// Replace the actions of an existing flow; `ENOENT` otherwise (`SET`).
+    Modify,
+}
+
+/// A flow to install: key, mask, actions, and optionally a UFID.
+///
+/// ```
+/// use nlwire_families::ovs::{FlowPut, attrs::*, odp};
+/// let m = odp::parse_key("in_port(1),eth_type(0x0800),ipv4(dst=10.0.0.0/255.0.0.0,frag=no)")?;
+/// let put = FlowPut::new(m.key, vec![ActionAttrs::Output(2)])
+///     .with_mask(m.mask.unwrap())
+///     .with_ufid(Ufid::from_u128(7));
+/// assert_eq!(put.ufid.unwrap().as_u128(), 7);
+/// # Ok::<(), odp::ParseError>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FlowPut {
+    /// The flow id; without one the kernel identifies the flow by its key.
+    pub ufid: Option<Ufid>,
+    /// The key (`packet_type`, userspace only, must not be set).
+    pub key: KeyAttrs,
+    /// The mask; `None`: every attribute of the key exact.
+    pub mask: Option<KeyAttrs>,
+    /// The actions; empty drops.
+    pub actions: Vec<ActionAttrs>,
+    /// Create, modify or either.
+    pub mode: PutMode,
+    /// Clear the flow's statistics (on modify).
+    pub clear: bool,
+    /// Ask the kernel not to log errors.
+    pub probe: bool,
+    /// Ask for the installed flow back (`NLM_F_ECHO`); otherwise the kernel answers
+    /// only errors, which is what lets a batch run at full speed.
+    pub echo: bool,
+}
+
+impl FlowPut {
+    /// A flow creation with an exact key.
+    pub fn new(key: KeyAttrs, actions: Vec<ActionAttrs>) -> FlowPut {
+        FlowPut {
+            key,
+            actions,
+            ..Default::default()
+        }
+    }
+
+    /// From a [`FlowMatch`].
+    pub fn from_match(m: FlowMatch, actions: Vec<ActionAttrs>) -> FlowPut {
+        FlowPut {
+            key: m.key,
+            mask: m.mask,
+            actions,
+            ..Default::default()
+        }
+    }
+
+    /// Sets the mask.
+    pub fn with_mask(mut self, mask: KeyAttrs) -> Self {
+        self.mask = Some(mask);
+        self
+    }
+
+    /// Sets the UFID.
+    pub fn with_ufid(mut self, u: Ufid) -> Self {
+        self.ufid = Some(u);
+        self
+    }
+
+    /// Sets the mode.
+    pub fn with_mode(mut self, m: PutMode) -> Self {
+        self.mode = m;
+        self
+    }
+
+    fn cmd_flags(&self) -> (u8, u16) {
+        let echo = if self.echo { NLM_F_ECHO } else { 0 };
+        match self.mode {
+            PutMode::Create => (cmd::NEW, NLM_F_CREATE | echo),
+            PutMode::CreateOrModify => (cmd::NEW, echo),
+            PutMode::Modify => (cmd::SET, echo),
+        }
+    }
+
+    /// Appends the flow's attributes in dpif-netlink's order.
+    fn encode_attrs(&self, b: &mut MsgBuf<'_>) -> nlwire::Result<()> {
+        if let Some(u) = &self.ufid {
+            b.put_attr(a::UFID, &u.to_array())?;
+        }
+        let n = b.start_nested(a::KEY);
+        self.key.encode(b)?;
+        b.end_nested(n)?;
+        if let Some(m) = &self.mask {
+            let n = b.start_nested(a::MASK);
+            m.encode(b)?;
+            b.end_nested(n)?;
+        }
+        let n = b.start_nested(a::ACTIONS);
+        self.actions.encode(b)?;
+        b.end_nested(n)?;
+        if self.clear {
+            b.put_attr_flag(a::CLEAR)?;
+        }
+        if self.probe {
+            b.put_attr_flag(a::PROBE)?;
+        }
+        Ok(())
+    }
+}
+
+/// Which flow: by UFID, or by (exact, unmasked) key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlowId<'a> {
+    /// The flow's UFID.
+    Ufid(Ufid),
+    /// The flow's key.
+    Key(&'a KeyAttrs),
+}
+
+impl FlowId<'_> {
+    fn encode(&self, b: &mut MsgBuf<'_>) -> nlwire::Result<()> {
+        match self {
+            FlowId::Ufid(u) => b.put_attr(a::UFID, &u.to_array()),
+            FlowId::Key(k) => {
+                let n = b.start_nested(a::KEY);
+                k.encode(b)?;
+                b.end_nested(n)
+            }
+        }
+    }
+}
+
+/// A flow as the kernel sent it: a zero-copy view of the reply or dump message.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FlowEntry<'a> {
+    /// The datapath it belongs to.
+    pub dp_ifindex: i32,
+    /// Its attributes: `ufid`, `key`, `mask`, `actions` (views into the message),
+    /// `stats`, `used`, `tcp_flags`.
+    pub attrs: FlowAttrsView<'a>,
+}
+
+impl<'a> FlowEntry<'a> {
+    fn decode(m: &Msg<'a>) -> Result<FlowEntry<'a>> {
+        let (_, dp_ifindex, attrs) = ovs_parts(m)?;
+        Ok(FlowEntry {
+            dp_ifindex,
+            attrs: FlowAttrs::decode(attrs)?,
+        })
+    }
+
+    /// The UFID, if the flow has one of 16 bytes.
+    pub fn ufid(&self) -> Option<Ufid> {
+        self.attrs.ufid.and_then(Ufid::from_bytes)
+    }
+
+    /// Packets and bytes matched.
+    pub fn stats(&self) -> OvsFlowStats {
+        self.attrs.stats.copied().unwrap_or_default()
+    }
+
+    /// The key and mask, owned (for comparison, printing, re-installing).
+    pub fn to_match(&self) -> FlowMatch {
+        FlowMatch {
+            key: self.attrs.key.map(KeyAttrs::from_view).unwrap_or_default(),
+            mask: self.attrs.mask.map(KeyAttrs::from_view),
+        }
+    }
+
+    /// The actions, owned (`None` when the reply omitted them).
+    pub fn actions(&self) -> Option<Vec<ActionAttrs>> {
+        self.attrs.actions.map(<Vec<ActionAttrs>>::from_view)
+    }
+
+    /// The whole flow, owned.
+    pub fn into_owned(self) -> FlowAttrs {
+        self.attrs.into_owned()
+    }
+}
+
+/// A flow dump in progress: call [`next`](Self::next) until `None`. Each entry borrows
+/// the receive buffer until the next call.
+pub struct FlowDump<'d> {
+    dump: Dump<'d, Kernel>,
+    trace: &'d mut Option<Trace>,
+    fam: &'d Families,
+}
+
+impl FlowDump<'_> {
+    /// The next flow, `None` at the end, or the error that ended the dump.
+    #[allow(clippy::should_implement_trait)] // a lending iterator: entries borrow `self`
+    pub fn next(&mut self) -> Option<Result<FlowEntry<'_>>> {
+        let m = match self.dump.next_msg()? {
+            Ok(m) => m,
+            Err(e) => return Some(Err(e.into())),
+        };
+        if let Some(t) = self.trace.as_mut() {
+            t(family_name(self.fam, self.fam.flow), cmd::GET, Direction::Reply, m.bytes());
+        }
+        Some(FlowEntry::decode(&m))
+    }
+
+    /// Reads to the end, counting flows: how a caller checks a dump is complete.
+    pub fn count(mut self) -> Result<usize> {
+        let mut n = 0;
+        while let Some(e) = self.next() {
+            e?;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// One operation of a [`Dpif::flow_operate`] batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlowOp<'a> {
+    /// Install a flow.
+    Put(&'a FlowPut),
+    /// Delete a flow.
+    Del(FlowId<'a>),
+}
+
+/// Transactions per batch round (reused between rounds).
+const BATCH_TXNS: usize = 256;
+/// Requests per `sendmsg` within a round.
+const BATCH_SENDMSG: usize = 64;
+
+impl Dpif {
+    fn flow_txn(&mut self, cmd: u8, flags: u16, attrs: impl FnOnce(&mut MsgBuf<'_>) -> nlwire::Result<()>) -> Result<()> {
+        self.txn.clear();
+        build(self.txn.request_mut(), self.fam.flow, flags, cmd, VERSION, self.dp_ifindex, attrs)?;
+        self.txn.set_policy(<FlowAttrs as AttrSet>::POLICY, ATTRS_AT);
+        let f = self.fam.flow;
+        self.run(f)
+    }
+
+    /// Installs a flow. With [`FlowPut::echo`] the installed flow comes back (see
+    /// [`flow_last_reply`](Self::flow_last_reply)).
+    ///
+    /// ```no_run
+    /// use nlwire_families::ovs::{Dpif, FlowPut, attrs::*, odp};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// let m = odp::parse_key("in_port(1),eth(),eth_type(0x0806)").unwrap();
+    /// let acts = odp::parse_actions("push_vlan(vid=10,pcp=0),2").unwrap();
+    /// dp.flow_put(&FlowPut::from_match(m, acts).with_ufid(Ufid::from_u128(1)))?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
+    pub fn flow_put(&mut self, put: &FlowPut) -> Result<()> {
+        if put.key.packet_type.is_some() {
+            return Err(Error::BadRequest("packet_type is userspace-only"));
+        }
+        let (c, flags) = put.cmd_flags();
+        // Without ECHO, ask for an ACK: a single put should report success for certain.
+        let flags = if put.echo { flags } else { flags | NLM_F_ACK };
+        self.flow_txn(c, flags, |b| put.encode_attrs(b))
+    }
+
+    /// The flow the last echoed put, get or delete returned.
+    pub fn flow_last_reply(&self) -> Result<FlowEntry<'_>> {
+        FlowEntry::decode(&self.reply_msg()?)
+    }
+
+    /// Gets one flow by UFID or key. The entry is a view of the reply, valid until the
+    /// next request on this `Dpif`.
+    ///
+    /// ```no_run
+    /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// let f = dp.flow_get(FlowId::Ufid(Ufid::from_u128(1)))?;
+    /// println!("{} packets", f.stats().n_packets.get());
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
+    pub fn flow_get(&mut self, id: FlowId<'_>) -> Result<FlowEntry<'_>> {
+        self.flow_txn(cmd::GET, 0, |b| id.encode(b))?;
+        self.flow_last_reply()
+    }
+
+    /// Deletes one flow.
+    pub fn flow_del(&mut self, id: FlowId<'_>) -> Result<()> {
+        self.flow_txn(cmd::DEL, NLM_F_ACK, |b| id.encode(b))
+    }
+
+    /// Deletes one flow and returns it as it was (statistics included).
+    pub fn flow_del_echo(&mut self, id: FlowId<'_>) -> Result<FlowEntry<'_>> {
+        self.flow_txn(cmd::DEL, NLM_F_ECHO, |b| id.encode(b))?;
+        self.flow_last_reply()
+    }
+
+    /// Deletes every flow of the datapath.
+    pub fn flow_flush(&mut self) -> Result<()> {
+        self.flow_txn(cmd::DEL, NLM_F_ACK, |_| Ok(()))
+    }
+
+    /// Dumps the flows. `terse`: only UFIDs and statistics (key, mask and actions
+    /// omitted by the kernel — flows without a UFID still carry their key).
+    ///
+    /// ```no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// let mut dump = dp.flow_dump(false)?;
+    /// while let Some(f) = dump.next() {
+    ///     let f = f?;
+    ///     println!("{:?}: {} actions", f.ufid(), f.attrs.actions.map_or(0, |a| a.iter().count()));
+    /// }
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
+    pub fn flow_dump(&mut self, terse: bool) -> Result<FlowDump<'_>> {
+        let fam = self.fam.flow;
+        let dpi = self.dp_ifindex;
+        build(&mut self.scratch, fam, 0, cmd::GET, VERSION, dpi, |b| {
+            if terse {
+                b.put_attr_u32(a::UFID_FLAGS, OvsUfidFlags::ALL.bits())?;
+            }
+            Ok(())
+        })?;
+        if self.trace.is_some() {
+            let req = self.scratch.to_vec();
+            self.trace(fam, Direction::Request, &req);
+        }
+        let Dpif {
+            sock,
+            scratch,
+            trace,
+            fam: fams,
+            ..
+        } = self;
+        let dump = sock.dump(scratch.as_slice())?;
+        Ok(FlowDump {
+            dump,
+            trace,
+            fam: fams,
+        })
+    }
+
+    /// Runs flow puts and deletes as batches through `transact_multiple` (many
+    /// requests per `sendmsg`, the kernel answering only errors), one result per
+    /// operation in order.
+    ///
+    /// ```no_run
+    /// use nlwire_families::ovs::{Dpif, FlowOp, FlowPut, attrs::*};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// let puts: Vec<FlowPut> = (0..100u32)
+    ///     .map(|i| FlowPut::new(KeyAttrs { in_port: Some(1), skb_mark: Some(i), ..Default::default() }, vec![]))
+    ///     .collect();
+    /// let ops: Vec<FlowOp> = puts.iter().map(FlowOp::Put).collect();
+    /// for r in dp.flow_operate(&ops)? {
+    ///     r?;
+    /// }
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
+    pub fn flow_operate(&mut self, ops: &[FlowOp<'_>]) -> Result<Vec<Result<()>>> {
+        let mut results = Vec::with_capacity(ops.len());
+        self.sock.set_max_batch(Some(BATCH_SENDMSG));
+        let r = self.flow_operate_inner(ops, &mut results);
+        self.sock.set_max_batch(None);
+        r.map(|()| results)
+    }
+
+    fn flow_operate_inner(&mut self, ops: &[FlowOp<'_>], results: &mut Vec<Result<()>>) -> Result<()> {
+        let fam = self.fam.flow;
+        let dpi = self.dp_ifindex;
+        for chunk in ops.chunks(BATCH_TXNS) {
+            while self.batch.len() < chunk.len() {
+                let mut t = Transaction::new();
+                t.set_reply_capacity(512);
+                t.set_policy(<FlowAttrs as AttrSet>::POLICY, ATTRS_AT);
+                self.batch.push(t);
+            }
+            for (t, op) in self.batch.iter_mut().zip(chunk) {
+                t.clear();
+                match op {
+                    FlowOp::Put(p) => {
+                        if p.key.packet_type.is_some() {
+                            return Err(Error::BadRequest("packet_type is userspace-only"));
+                        }
+                        let (c, flags) = p.cmd_flags();
+                        build(t.request_mut(), fam, flags, c, VERSION, dpi, |b| p.encode_attrs(b))?;
+                    }
+                    FlowOp::Del(id) => {
+                        build(t.request_mut(), fam, 0, cmd::DEL, VERSION, dpi, |b| id.encode(b))?;
+                    }
+                }
+            }
+            let txns = &mut self.batch[..chunk.len()];
+            if let Some(tr) = self.trace.as_mut() {
+                for t in txns.iter() {
+                    tr(family_name(&self.fam, fam), t.request().get(16).copied().unwrap_or(0), Direction::Request, t.request());
+                }
+            }
+            // Transport failures are in every unsettled result too.
+            let _ = self.sock.transact_multiple(txns);
+            for t in txns.iter() {
+                results.push(t.result().map(|_| ()).map_err(Error::from));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds a flow put request into `buf` (for tests and for seed corpora).
+///
+/// ```
+/// use nlwire_families::ovs::{FlowPut, attrs::*, flow::encode_put};
+/// let mut buf = nlwire::MsgBuf::new();
+/// let p = FlowPut::new(KeyAttrs { in_port: Some(1), ..Default::default() }, vec![ActionAttrs::Output(2)]);
+/// encode_put(&mut buf, 0x1e, 5, &p)?;
+/// let m = nlwire::Msg::parse(buf.as_slice())?;
+/// assert_eq!(m.ty(), 0x1e);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn encode_put(buf: &mut MsgBuf<'_>, family: u16, dp_ifindex: i32, p: &FlowPut) -> Result<()> {
+    let (c, flags) = p.cmd_flags();
+    build(buf, family, flags, c, VERSION, dp_ifindex, |b| p.encode_attrs(b))
+}

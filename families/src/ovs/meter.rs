@@ -1,0 +1,93 @@
+//! Meters (`ovs_meter`): features, set, get, delete.
+
+use nlwire::{AttrSet, Encode};
+
+use super::attrs::{Band, Meter};
+use super::dpif::{ATTRS_AT, Dpif, build, ovs_parts};
+use super::error::{Error, Result};
+use crate::ovs_meter::{MeterBandType, VERSION, cmd};
+
+/// One drop band: above `rate` (kbps, or packets per second), with a `burst` size.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DropBand {
+    /// Rate above which packets are dropped.
+    pub rate: u32,
+    /// Burst size (OVS uses the rate when none is configured).
+    pub burst: u32,
+}
+
+impl Dpif {
+    fn meter_family(&self) -> Result<u16> {
+        self.fam
+            .meter
+            .ok_or(Error::BadRequest("the kernel has no ovs_meter family"))
+    }
+
+    fn meter_txn(&mut self, c: u8, attrs: &Meter) -> Result<Meter> {
+        let fam = self.meter_family()?;
+        self.txn.clear();
+        build(self.txn.request_mut(), fam, 0, c, VERSION, self.dp_ifindex, |b| attrs.encode(b))?;
+        self.txn.set_policy(<Meter as AttrSet>::POLICY, ATTRS_AT);
+        self.run(fam)?;
+        let (_, _, a) = ovs_parts(&self.reply_msg()?)?;
+        Ok(Meter::decode_owned(a)?)
+    }
+
+    /// The meter features: `max_meters`, `max_bands`, and the band types in `bands`.
+    ///
+    /// ```no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// let f = dp.meter_features()?;
+    /// println!("up to {:?} meters", f.max_meters);
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
+    pub fn meter_features(&mut self) -> Result<Meter> {
+        self.meter_txn(cmd::FEATURES, &Meter::default())
+    }
+
+    /// Creates or replaces meter `id` with drop bands.
+    ///
+    /// ```no_run
+    /// use nlwire_families::ovs::{Dpif, DropBand};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// dp.meter_set(1, true, &[DropBand { rate: 1000, burst: 1000 }])?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
+    pub fn meter_set(&mut self, id: u32, kbps: bool, bands: &[DropBand]) -> Result<Meter> {
+        let attrs = Meter {
+            id: Some(id),
+            kbps,
+            bands: Some(
+                bands
+                    .iter()
+                    .map(|b| Band {
+                        type_: Some(MeterBandType::DROP.0),
+                        rate: Some(b.rate),
+                        burst: Some(b.burst),
+                        stats: None,
+                    })
+                    .collect(),
+            ),
+            ..Default::default()
+        };
+        self.meter_txn(cmd::SET, &attrs)
+    }
+
+    /// Meter `id` with its statistics (and per-band statistics).
+    pub fn meter_get(&mut self, id: u32) -> Result<Meter> {
+        let attrs = Meter {
+            id: Some(id),
+            ..Default::default()
+        };
+        self.meter_txn(cmd::GET, &attrs)
+    }
+
+    /// Deletes meter `id`; returns its last statistics.
+    pub fn meter_del(&mut self, id: u32) -> Result<Meter> {
+        let attrs = Meter {
+            id: Some(id),
+            ..Default::default()
+        };
+        self.meter_txn(cmd::DEL, &attrs)
+    }
+}

@@ -1,0 +1,238 @@
+//! Vports: add, get, set, delete, dump.
+
+use nlwire::consts::{NLM_F_ACK, NLM_F_ECHO};
+use nlwire::zerocopy::native_endian::U32;
+use nlwire::{AttrSet, Encode};
+
+use super::attrs::{Vport, VportOptions};
+use super::dpif::{ATTRS_AT, Dpif, build, ovs_parts};
+use super::error::{Error, Result};
+use crate::ovs_vport::{VERSION, VportType, cmd};
+
+/// A port to add: its type, name, optional number, tunnel options and upcall port ids.
+///
+/// ```
+/// use nlwire_families::ovs::VportSpec;
+/// let p = VportSpec::internal("vp1").with_upcall_pids(&[1234]);
+/// assert_eq!(p.upcall_pids, vec![1234]);
+/// let v = VportSpec::vxlan("vx0", 4789);
+/// assert_eq!(v.options.unwrap().dst_port, Some(4789));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VportSpec {
+    /// `OVS_VPORT_TYPE_*`.
+    pub vport_type: VportType,
+    /// Name (at most 15 characters): the netdev to attach (netdev) or to create.
+    pub name: String,
+    /// A port number to ask for; `None`: the kernel picks the lowest free one.
+    pub port_no: Option<u32>,
+    /// Tunnel options (UDP destination port, VXLAN extensions).
+    pub options: Option<VportOptions>,
+    /// Where misses on this port go (per-vport dispatch); empty sends `[0]`: none.
+    pub upcall_pids: Vec<u32>,
+}
+
+impl VportSpec {
+    /// A port of type `t`.
+    pub fn new(t: VportType, name: &str) -> VportSpec {
+        VportSpec {
+            vport_type: t,
+            name: name.into(),
+            port_no: None,
+            options: None,
+            upcall_pids: Vec::new(),
+        }
+    }
+
+    /// An internal port: the kernel creates a netdev of that name.
+    pub fn internal(name: &str) -> VportSpec {
+        Self::new(VportType::INTERNAL, name)
+    }
+
+    /// An existing netdev attached to the datapath.
+    pub fn netdev(name: &str) -> VportSpec {
+        Self::new(VportType::NETDEV, name)
+    }
+
+    /// A VXLAN tunnel port on UDP port `dst_port` (needs the `vport-vxlan` module).
+    pub fn vxlan(name: &str, dst_port: u16) -> VportSpec {
+        VportSpec {
+            options: Some(VportOptions {
+                dst_port: Some(dst_port),
+                extension: None,
+            }),
+            ..Self::new(VportType::VXLAN, name)
+        }
+    }
+
+    /// A Geneve tunnel port on UDP port `dst_port` (needs `vport-geneve`).
+    pub fn geneve(name: &str, dst_port: u16) -> VportSpec {
+        VportSpec {
+            options: Some(VportOptions {
+                dst_port: Some(dst_port),
+                extension: None,
+            }),
+            ..Self::new(VportType::GENEVE, name)
+        }
+    }
+
+    /// Asks for port number `n`.
+    pub fn with_port_no(mut self, n: u32) -> Self {
+        self.port_no = Some(n);
+        self
+    }
+
+    /// Sets the upcall port ids.
+    pub fn with_upcall_pids(mut self, pids: &[u32]) -> Self {
+        self.upcall_pids = pids.to_vec();
+        self
+    }
+}
+
+/// Which port: by number or by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VportId<'a> {
+    /// Port number in the datapath.
+    Number(u32),
+    /// Netdev name.
+    Name(&'a str),
+}
+
+impl From<u32> for VportId<'_> {
+    fn from(n: u32) -> Self {
+        VportId::Number(n)
+    }
+}
+
+impl<'a> From<&'a str> for VportId<'a> {
+    fn from(n: &'a str) -> Self {
+        VportId::Name(n)
+    }
+}
+
+fn pids(p: &[u32]) -> Vec<U32> {
+    if p.is_empty() {
+        vec![U32::new(0)]
+    } else {
+        p.iter().map(|x| U32::new(*x)).collect()
+    }
+}
+
+fn id_attrs(id: VportId<'_>) -> Vport {
+    match id {
+        VportId::Number(n) => Vport {
+            port_no: Some(n),
+            ..Default::default()
+        },
+        VportId::Name(n) => Vport {
+            name: Some(n.into()),
+            ..Default::default()
+        },
+    }
+}
+
+impl Dpif {
+    fn vport_request(&mut self, cmd: u8, flags: u16, dp_ifindex: i32, attrs: &Vport) -> Result<()> {
+        self.txn.clear();
+        build(
+            self.txn.request_mut(),
+            self.fam.vport,
+            flags,
+            cmd,
+            VERSION,
+            dp_ifindex,
+            |b| attrs.encode(b),
+        )?;
+        self.txn.set_policy(<Vport as AttrSet>::POLICY, ATTRS_AT);
+        let f = self.fam.vport;
+        self.run(f)
+    }
+
+    fn vport_reply(&self) -> Result<Vport> {
+        let (_, _, a) = ovs_parts(&self.reply_msg()?)?;
+        Ok(Vport::decode_owned(a)?)
+    }
+
+    /// Adds a port; returns its number.
+    ///
+    /// ```no_run
+    /// use nlwire_families::ovs::{Dpif, VportSpec};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// let n = dp.vport_add(&VportSpec::internal("vp1"))?;
+    /// assert_eq!(dp.vport_get("vp1".into())?.port_no, Some(n));
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
+    pub fn vport_add(&mut self, spec: &VportSpec) -> Result<u32> {
+        // dpif-netlink order: PORT_NO, TYPE, NAME, OPTIONS, UPCALL_PID.
+        let attrs = Vport {
+            port_no: spec.port_no,
+            type_: Some(spec.vport_type.0),
+            name: Some(spec.name.clone()),
+            options: spec.options.clone(),
+            upcall_pid: Some(pids(&spec.upcall_pids)),
+            ..Default::default()
+        };
+        let dpi = self.dp_ifindex;
+        self.vport_request(cmd::NEW, NLM_F_ECHO, dpi, &attrs)?;
+        self.vport_reply()?
+            .port_no
+            .ok_or(Error::BadReply("vport reply without a port number"))
+    }
+
+    /// A port's attributes: number, type, name, upcall port ids, statistics, ifindex,
+    /// options.
+    pub fn vport_get(&mut self, id: VportId<'_>) -> Result<Vport> {
+        let attrs = id_attrs(id);
+        let dpi = self.dp_ifindex;
+        self.vport_request(cmd::GET, 0, dpi, &attrs)?;
+        self.vport_reply()
+    }
+
+    /// Sets a port's upcall port ids (per-vport dispatch).
+    pub fn vport_set_upcall_pids(&mut self, id: VportId<'_>, upcall_pids: &[u32]) -> Result<()> {
+        let mut attrs = id_attrs(id);
+        attrs.upcall_pid = Some(pids(upcall_pids));
+        let dpi = self.dp_ifindex;
+        self.vport_request(cmd::SET, NLM_F_ACK, dpi, &attrs)
+    }
+
+    /// Sets arbitrary attributes of a port (`OVS_VPORT_CMD_SET`): `attrs` must name the
+    /// port (number or name); the kernel applies `upcall_pid` and `options`.
+    pub fn vport_set(&mut self, attrs: &Vport) -> Result<Vport> {
+        let dpi = self.dp_ifindex;
+        self.vport_request(cmd::SET, NLM_F_ECHO, dpi, attrs)?;
+        self.vport_reply()
+    }
+
+    /// Deletes a port (the kernel destroys an internal or tunnel port's netdev).
+    pub fn vport_del(&mut self, id: VportId<'_>) -> Result<()> {
+        let attrs = id_attrs(id);
+        let dpi = self.dp_ifindex;
+        self.vport_request(cmd::DEL, NLM_F_ACK, dpi, &attrs)
+    }
+
+    /// Every port of the datapath, in the kernel's order.
+    pub fn vport_dump(&mut self) -> Result<Vec<Vport>> {
+        let fam = self.fam.vport;
+        let dpi = self.dp_ifindex;
+        build(&mut self.scratch, fam, 0, cmd::GET, VERSION, dpi, |_| Ok(()))?;
+        let Dpif {
+            sock,
+            scratch,
+            trace,
+            fam: fams,
+            ..
+        } = self;
+        let mut out = Vec::new();
+        let mut dump = sock.dump(scratch.as_slice())?;
+        while let Some(m) = dump.next_msg() {
+            let m = m?;
+            if let Some(t) = trace {
+                t(super::dpif::family_name(fams, fam), cmd::GET, super::Direction::Reply, m.bytes());
+            }
+            let (_, _, a) = ovs_parts(&m)?;
+            out.push(Vport::decode_owned(a)?);
+        }
+        Ok(out)
+    }
+}
