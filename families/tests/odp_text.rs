@@ -127,7 +127,14 @@ fn exact_keys_print_back_as_ovs_prints_them() {
         assert_eq!(&odp::format_key(&m.key, m.mask.as_ref(), false), line);
         // With no mask at all (everything exact) the text is the same.
         assert_eq!(&odp::format_key(&m.key, None, false), line, "no mask");
-        assert_eq!(m.normalized(), odp::FlowMatch { key: m.key.clone(), mask: None }.normalized());
+        assert_eq!(
+            m.normalized(),
+            odp::FlowMatch {
+                key: m.key.clone(),
+                mask: None
+            }
+            .normalized()
+        );
     }
 }
 
@@ -161,7 +168,11 @@ fn actions_print_back_as_ovs_prints_them() {
         let printed = odp::format_actions(&acts);
         assert_eq!(&printed, line);
         let bytes = acts.encode_to_vec().unwrap();
-        assert_eq!(<Vec<ActionAttrs>>::decode_owned(&bytes).unwrap(), acts, "{line}");
+        assert_eq!(
+            <Vec<ActionAttrs>>::decode_owned(&bytes).unwrap(),
+            acts,
+            "{line}"
+        );
     }
 }
 
@@ -178,12 +189,21 @@ fn set_is_plain_when_exact_and_masked_otherwise() {
     // A masked set with a full mask is the plain set, once normalized.
     let full = ActionAttrs::SetMasked(MaskedKeyAttrs {
         tcp: Some(OvsKeyTcpMasked {
-            value: OvsKeyTcp { tcp_src: 80.into(), tcp_dst: 8080.into() },
-            mask: OvsKeyTcp { tcp_src: 0xffff.into(), tcp_dst: 0xffff.into() },
+            value: OvsKeyTcp {
+                tcp_src: 80.into(),
+                tcp_dst: 8080.into(),
+            },
+            mask: OvsKeyTcp {
+                tcp_src: 0xffff.into(),
+                tcp_dst: 0xffff.into(),
+            },
         }),
         ..Default::default()
     });
-    assert_eq!(odp::normalize_actions(&[full]), odp::normalize_actions(&plain));
+    assert_eq!(
+        odp::normalize_actions(&[full]),
+        odp::normalize_actions(&plain)
+    );
 }
 
 #[test]
@@ -209,15 +229,26 @@ fn normalization_ignores_order_and_omitted_wildcards() {
             ethertype: Some(0x0800),
             in_port: Some(1),
             recirc_id: Some(0),
-            ipv4: Some(OvsKeyIpv4 { ipv4_src: 0x0a00_0007.into(), ipv4_ttl: 9, ..Default::default() }),
-            tcp: Some(OvsKeyTcp { tcp_src: 5.into(), tcp_dst: 6.into() }),
+            ipv4: Some(OvsKeyIpv4 {
+                ipv4_src: 0x0a00_0007.into(),
+                ipv4_ttl: 9,
+                ..Default::default()
+            }),
+            tcp: Some(OvsKeyTcp {
+                tcp_src: 5.into(),
+                tcp_dst: 6.into(),
+            }),
             ..Default::default()
         },
         mask: Some(KeyAttrs {
             ethertype: Some(0xffff),
             in_port: Some(u32::MAX),
             recirc_id: Some(u32::MAX),
-            ipv4: Some(OvsKeyIpv4 { ipv4_src: 0xffff_ff00.into(), ipv4_frag: 0xff, ..Default::default() }),
+            ipv4: Some(OvsKeyIpv4 {
+                ipv4_src: 0xffff_ff00.into(),
+                ipv4_frag: 0xff,
+                ..Default::default()
+            }),
             tcp: Some(OvsKeyTcp::default()),
             priority: Some(0),
             ..Default::default()
@@ -244,7 +275,10 @@ in_port(2),eth(),eth_type(0x0806),arp(op=1), packets:12, bytes:720, used:1.234s,
 ";
     let flows = dpctl::parse_dump_flows(text).unwrap();
     assert_eq!(flows.len(), 2);
-    assert_eq!(flows[0].ufid.unwrap().to_string(), "ufid:d3b2f1e8-6a47-4c39-9f0e-5b7d2a1c8e44");
+    assert_eq!(
+        flows[0].ufid.unwrap().to_string(),
+        "ufid:d3b2f1e8-6a47-4c39-9f0e-5b7d2a1c8e44"
+    );
     assert_eq!(flows[0].actions, vec![ActionAttrs::Output(2)]);
     assert_eq!(flows[0].matched.key.tcp.unwrap().tcp_dst.get(), 80);
     // The verbose zero masks normalize away.
@@ -253,7 +287,10 @@ in_port(2),eth(),eth_type(0x0806),arp(op=1), packets:12, bytes:720, used:1.234s,
     )
     .unwrap();
     assert_eq!(flows[0].matched.normalized(), terse.normalized());
-    assert_eq!((flows[1].packets, flows[1].bytes, flows[1].used.as_str()), (12, 720, "1.234s"));
+    assert_eq!(
+        (flows[1].packets, flows[1].bytes, flows[1].used.as_str()),
+        (12, 720, "1.234s")
+    );
 }
 
 #[test]
@@ -274,12 +311,23 @@ fn dpctl_show_parses() {
     assert_eq!(dps.len(), 1);
     let d = &dps[0];
     assert_eq!((d.dp_type.as_str(), d.name.as_str()), ("system", "dp0"));
-    assert_eq!((d.hit, d.missed, d.lost, d.flows, d.masks), (Some(5), Some(2), Some(0), Some(4), Some(2)));
-    let ports: Vec<(u32, &str, &str)> =
-        d.ports.iter().map(|p| (p.port_no, p.name.as_str(), p.port_type.as_str())).collect();
+    assert_eq!(
+        (d.hit, d.missed, d.lost, d.flows, d.masks),
+        (Some(5), Some(2), Some(0), Some(4), Some(2))
+    );
+    let ports: Vec<(u32, &str, &str)> = d
+        .ports
+        .iter()
+        .map(|p| (p.port_no, p.name.as_str(), p.port_type.as_str()))
+        .collect();
     assert_eq!(
         ports,
-        [(0, "dp0", "internal"), (1, "vp1", "internal"), (2, "eth9", ""), (3, "vx", "vxlan: dst_port=4789")]
+        [
+            (0, "dp0", "internal"),
+            (1, "vp1", "internal"),
+            (2, "eth9", ""),
+            (3, "vx", "vxlan: dst_port=4789")
+        ]
     );
 }
 

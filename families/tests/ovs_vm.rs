@@ -63,8 +63,11 @@ fn record_fuzz_seeds() {
         let bytes: Vec<u8> = (0..hex.len() / 2)
             .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
             .collect();
-        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.bin")), bytes)
-            .expect("write a seed");
+        std::fs::write(
+            std::path::Path::new(&dir).join(format!("{name}.bin")),
+            bytes,
+        )
+        .expect("write a seed");
         n += 1;
     }
     eprintln!("recorded {n} OVS netlink messages into {dir}");
@@ -123,7 +126,10 @@ fn dpctl(args: &[&str]) -> String {
 
 /// Runs a busybox shell command; panics on failure.
 fn sh(cmd: &str) -> String {
-    let out = Command::new("/bin/sh").args(["-c", cmd]).output().expect("sh");
+    let out = Command::new("/bin/sh")
+        .args(["-c", cmd])
+        .output()
+        .expect("sh");
     assert!(
         out.status.success(),
         "`{cmd}` failed: {}{}",
@@ -135,8 +141,11 @@ fn sh(cmd: &str) -> String {
 
 /// The kernel's last openvswitch messages (why it said EINVAL), for failure messages.
 fn kernel_log() -> String {
-    let out = Command::new("/bin/sh").args(["-c", "dmesg | tail -n 8"]).output();
-    out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
+    let out = Command::new("/bin/sh")
+        .args(["-c", "dmesg | tail -n 8"])
+        .output();
+    out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
 }
 
 /// Unwraps, or panics with the error and the kernel's last messages.
@@ -185,7 +194,10 @@ fn vm_datapath_and_vports_match_dpctl_show() {
     // is taken.
     let neg = dp.negotiation().clone();
     assert!(!neg.old_kernel, "{neg:?}");
-    assert_ne!(neg.attempts[0].1, 0, "the probe bit should be refused: {neg:?}");
+    assert_ne!(
+        neg.attempts[0].1, 0,
+        "the probe bit should be refused: {neg:?}"
+    );
     assert_eq!(
         dp.features() & (features::UNALIGNED | features::DISPATCH_UPCALL_PER_CPU),
         features::UNALIGNED | features::DISPATCH_UPCALL_PER_CPU,
@@ -212,21 +224,42 @@ fn vm_datapath_and_vports_match_dpctl_show() {
     // Get by name and by number; the port's upcall pids can be changed.
     let v = dp.vport_get("vp1".into()).expect("get vp1");
     assert_eq!((v.port_no, v.type_), (Some(p1), Some(2)));
-    assert_eq!(dp.vport_get(p2.into()).unwrap().name.as_deref(), Some("vp2"));
+    assert_eq!(
+        dp.vport_get(p2.into()).unwrap().name.as_deref(),
+        Some("vp2")
+    );
     // Per-CPU dispatch reports one upcall pid per port; per-vport dispatch the array.
     dp.vport_set_upcall_pids(p1.into(), &[1234, 5678]).unwrap();
-    let first: Vec<u32> = dp.vport_get(p1.into()).unwrap().upcall_pid.unwrap().iter().map(|p| p.get()).collect();
+    let first: Vec<u32> = dp
+        .vport_get(p1.into())
+        .unwrap()
+        .upcall_pid
+        .unwrap()
+        .iter()
+        .map(|p| p.get())
+        .collect();
     assert_eq!(first, [1234]);
     ok(dp.set_dispatch(&Dispatch::PerVport), "per-vport dispatch");
     assert_eq!(dp.features() & features::VPORT_PIDS, features::VPORT_PIDS);
-    let pids: Vec<u32> = dp.vport_get(p1.into()).unwrap().upcall_pid.unwrap().iter().map(|p| p.get()).collect();
+    let pids: Vec<u32> = dp
+        .vport_get(p1.into())
+        .unwrap()
+        .upcall_pid
+        .unwrap()
+        .iter()
+        .map(|p| p.get())
+        .collect();
     assert_eq!(pids, [1234, 5678]);
     assert!(dp.vport_get("nosuch".into()).unwrap_err().is_not_found());
 
     // A netdev port (a dummy device) and a VXLAN tunnel port.
     sh("ip link add nd0 type dummy");
-    let p3 = dp.vport_add(&VportSpec::netdev("nd0")).expect("add netdev nd0");
-    let p4 = dp.vport_add(&VportSpec::vxlan("vx0", 4789)).expect("add vxlan vx0");
+    let p3 = dp
+        .vport_add(&VportSpec::netdev("nd0"))
+        .expect("add netdev nd0");
+    let p4 = dp
+        .vport_add(&VportSpec::vxlan("vx0", 4789))
+        .expect("add vxlan vx0");
     let vx = dp.vport_get(p4.into()).unwrap();
     assert_eq!(vx.type_, Some(4));
     assert_eq!(vx.options.and_then(|o| o.dst_port), Some(4789));
@@ -241,7 +274,13 @@ fn vm_datapath_and_vports_match_dpctl_show() {
     ours.sort();
     assert_eq!(
         ours,
-        [(0, "dp0".into()), (p1, "vp1".into()), (p2, "vp2".into()), (p3, "nd0".into()), (p4, "vx0".into())]
+        [
+            (0, "dp0".into()),
+            (p1, "vp1".into()),
+            (p2, "vp2".into()),
+            (p3, "nd0".into()),
+            (p4, "vx0".into())
+        ]
     );
     let show = dpctl(&["show", "dp0"]);
     let theirs = ports_of(&show, "dp0");
@@ -256,12 +295,20 @@ fn vm_datapath_and_vports_match_dpctl_show() {
     // Delete ports by name and number.
     dp.vport_del("vx0".into()).unwrap();
     dp.vport_del(p3.into()).unwrap();
-    let left: Vec<u32> = ports_of(&dpctl(&["show", "dp0"]), "dp0").iter().map(|p| p.0).collect();
+    let left: Vec<u32> = ports_of(&dpctl(&["show", "dp0"]), "dp0")
+        .iter()
+        .map(|p| p.0)
+        .collect();
     assert_eq!(left, [0, p1, p2]);
     sh("ip link del nd0");
 
     dp.destroy().expect("destroy");
-    assert!(!Dpif::list().unwrap().iter().any(|d| d.attrs.name.as_deref() == Some("dp0")));
+    assert!(
+        !Dpif::list()
+            .unwrap()
+            .iter()
+            .any(|d| d.attrs.name.as_deref() == Some("dp0"))
+    );
     assert!(!dpctl(&["dump-dps"]).contains("dp0"));
 }
 
@@ -298,7 +345,10 @@ fn vm_dpctl_flows_decode_as_dpctl_prints_them() {
         dpctl(&["add-flow", "dpf", k, a]);
     }
     // The kernel refuses an exact TCP key without tcp_flags ("Missing key").
-    let no_flags = DPCTL_FLOWS[0].0.trim_end_matches(",tcp_flags(0)").replace("src=1234", "src=1235");
+    let no_flags = DPCTL_FLOWS[0]
+        .0
+        .trim_end_matches(",tcp_flags(0)")
+        .replace("src=1234", "src=1235");
     assert!(dpctl_try(&["add-flow", "dpf", &no_flags, "2"]).is_err());
 
     // Our decode of the kernel's dump.
@@ -340,14 +390,21 @@ fn vm_dpctl_flows_decode_as_dpctl_prints_them() {
         );
         // Our printer on our decode reads back to the same values as dpctl's text.
         let printed = odp::format_key(&m.key, m.mask.as_ref(), false);
-        assert_eq!(odp::parse_key(&printed).unwrap().normalized(), want, "{printed}");
+        assert_eq!(
+            odp::parse_key(&printed).unwrap().normalized(),
+            want,
+            "{printed}"
+        );
         let printed_acts = odp::format_actions(acts);
         assert_eq!(
             odp::normalize_actions(&odp::parse_actions(&printed_acts).unwrap()),
             odp::normalize_actions(&t.actions)
         );
         if printed != t.key_text || printed_acts != t.actions_text {
-            println!("text differs (values agree):\n  dpctl: {} actions:{}\n  ours:  {printed} actions:{printed_acts}", t.key_text, t.actions_text);
+            println!(
+                "text differs (values agree):\n  dpctl: {} actions:{}\n  ours:  {printed} actions:{printed_acts}",
+                t.key_text, t.actions_text
+            );
         }
     }
 
@@ -357,7 +414,8 @@ fn vm_dpctl_flows_decode_as_dpctl_prints_them() {
         let added = odp::parse_key(k).unwrap().normalized();
         assert!(
             ours.iter().any(|(m, acts)| m.normalized() == added
-                && odp::normalize_actions(acts) == odp::normalize_actions(&odp::parse_actions(a).unwrap())),
+                && odp::normalize_actions(acts)
+                    == odp::normalize_actions(&odp::parse_actions(a).unwrap())),
             "added flow {k} not reported as added"
         );
     }
@@ -383,7 +441,9 @@ fn vm_api_flows_show_in_dpctl_and_get_by_ufid() {
     let puts = vec![
         flow(
             0xa1,
-            &format!("in_port({p1}),eth(),eth_type(0x0800),ipv4(src=10.0.0.0/255.0.0.0,proto=6,frag=no),tcp(dst=80/0xfff0),tcp_flags(0/0)"),
+            &format!(
+                "in_port({p1}),eth(),eth_type(0x0800),ipv4(src=10.0.0.0/255.0.0.0,proto=6,frag=no),tcp(dst=80/0xfff0),tcp_flags(0/0)"
+            ),
             &format!(
                 "sample(sample=50.0%,actions(userspace(pid={pid},userdata(0102030405060708)))),ct(commit,zone=5,mark=0x1/0xff),{p2}"
             ),
@@ -406,7 +466,8 @@ fn vm_api_flows_show_in_dpctl_and_get_by_ufid() {
     }
     // A second create of the same flow is refused; modify-or-create is not.
     assert!(dp.flow_put(&puts[2]).unwrap_err().is_exists());
-    dp.flow_put(&puts[2].clone().with_mode(PutMode::CreateOrModify)).unwrap();
+    dp.flow_put(&puts[2].clone().with_mode(PutMode::CreateOrModify))
+        .unwrap();
 
     // ovs-dpctl shows each flow with the fields that were put, under its UFID.
     let text = dpctl(&["-m", "--no-names", "dump-flows", "dpa"]);
@@ -418,18 +479,39 @@ fn vm_api_flows_show_in_dpctl_and_get_by_ufid() {
             .iter()
             .find(|t| t.ufid == p.ufid)
             .unwrap_or_else(|| panic!("{} missing from dpctl:\n{text}", p.ufid.unwrap()));
-        let put_match = odp::FlowMatch { key: p.key.clone(), mask: p.mask.clone() };
-        assert_eq!(t.matched.normalized(), put_match.normalized(), "{}", t.key_text);
-        assert_eq!(odp::normalize_actions(&t.actions), odp::normalize_actions(&p.actions), "{}", t.actions_text);
+        let put_match = odp::FlowMatch {
+            key: p.key.clone(),
+            mask: p.mask.clone(),
+        };
+        assert_eq!(
+            t.matched.normalized(),
+            put_match.normalized(),
+            "{}",
+            t.key_text
+        );
+        assert_eq!(
+            odp::normalize_actions(&t.actions),
+            odp::normalize_actions(&p.actions),
+            "{}",
+            t.actions_text
+        );
     }
 
     // Get by UFID returns the flow as put.
     for p in &puts {
-        let e = dp.flow_get(FlowId::Ufid(p.ufid.unwrap())).expect("get by ufid");
+        let e = dp
+            .flow_get(FlowId::Ufid(p.ufid.unwrap()))
+            .expect("get by ufid");
         assert_eq!(e.ufid(), p.ufid);
-        let put_match = odp::FlowMatch { key: p.key.clone(), mask: p.mask.clone() };
+        let put_match = odp::FlowMatch {
+            key: p.key.clone(),
+            mask: p.mask.clone(),
+        };
         assert_eq!(e.to_match().normalized(), put_match.normalized());
-        assert_eq!(odp::normalize_actions(&e.actions().unwrap()), odp::normalize_actions(&p.actions));
+        assert_eq!(
+            odp::normalize_actions(&e.actions().unwrap()),
+            odp::normalize_actions(&p.actions)
+        );
     }
 
     // A terse dump: UFIDs and statistics only.
@@ -437,7 +519,10 @@ fn vm_api_flows_show_in_dpctl_and_get_by_ufid() {
     let mut dump = dp.flow_dump(true).unwrap();
     while let Some(e) = dump.next() {
         let e = e.unwrap();
-        assert!(e.ufid().is_some() && e.attrs.key.is_none() && e.attrs.actions.is_none(), "{e:?}");
+        assert!(
+            e.ufid().is_some() && e.attrs.key.is_none() && e.attrs.actions.is_none(),
+            "{e:?}"
+        );
         // (No `stats`: the kernel leaves them out while no packet has matched.)
         assert_eq!(e.stats().n_packets.get(), 0);
         n += 1;
@@ -450,23 +535,41 @@ fn vm_api_flows_show_in_dpctl_and_get_by_ufid() {
     m.actions = vec![ActionAttrs::Output(p1)];
     dp.flow_put(&m).unwrap();
     assert_eq!(
-        dp.flow_get(FlowId::Ufid(m.ufid.unwrap())).unwrap().actions().unwrap(),
+        dp.flow_get(FlowId::Ufid(m.ufid.unwrap()))
+            .unwrap()
+            .actions()
+            .unwrap(),
         vec![ActionAttrs::Output(p1)]
     );
 
     // A flow without UFID, identified by its key.
-    let k = odp::parse_key(&format!("in_port({p2}),eth(),eth_type(0x86dd),ipv6(frag=no)")).unwrap();
-    dp.flow_put(&FlowPut::from_match(k.clone(), vec![])).unwrap();
+    let k = odp::parse_key(&format!(
+        "in_port({p2}),eth(),eth_type(0x86dd),ipv6(frag=no)"
+    ))
+    .unwrap();
+    dp.flow_put(&FlowPut::from_match(k.clone(), vec![]))
+        .unwrap();
     let e = dp.flow_get(FlowId::Key(&k.key)).expect("get by key");
     assert_eq!(e.ufid(), None);
     assert_eq!(e.to_match().normalized(), k.normalized());
     dp.flow_del(FlowId::Key(&k.key)).unwrap();
 
     // Delete removes; the others stay.
-    let gone = dp.flow_del_echo(FlowId::Ufid(puts[1].ufid.unwrap())).expect("del");
+    let gone = dp
+        .flow_del_echo(FlowId::Ufid(puts[1].ufid.unwrap()))
+        .expect("del");
     assert_eq!(gone.ufid(), puts[1].ufid);
-    assert!(dp.flow_get(FlowId::Ufid(puts[1].ufid.unwrap())).unwrap_err().is_not_found());
-    assert_eq!(dpctl::parse_dump_flows(&dpctl(&["dump-flows", "dpa"])).unwrap().len(), 2);
+    assert!(
+        dp.flow_get(FlowId::Ufid(puts[1].ufid.unwrap()))
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert_eq!(
+        dpctl::parse_dump_flows(&dpctl(&["dump-flows", "dpa"]))
+            .unwrap()
+            .len(),
+        2
+    );
     dp.flow_flush().unwrap();
     assert_eq!(dp.flow_dump(false).unwrap().count().unwrap(), 0);
     assert!(dpctl(&["dump-flows", "dpa"]).trim().is_empty());
@@ -503,10 +606,19 @@ fn vm_execute_and_upcalls() {
         .vport_add(&VportSpec::internal("uq1").with_upcall_pids(&[pid]))
         .unwrap();
     // No IPv6 on the port: its router solicitations would be misses too.
-    sh("sysctl -w net.ipv6.conf.uq1.disable_ipv6=1 >/dev/null; ip link set uq1 up && ip addr add 10.9.0.1/24 dev uq1");
+    sh(
+        "sysctl -w net.ipv6.conf.uq1.disable_ipv6=1 >/dev/null; ip link set uq1 up && ip addr add 10.9.0.1/24 dev uq1",
+    );
 
     // Execute with output to the internal port: its tx counter goes up.
-    let tx = |dp: &mut Dpif| dp.vport_get(p1.into()).unwrap().stats.unwrap().tx_packets.get();
+    let tx = |dp: &mut Dpif| {
+        dp.vport_get(p1.into())
+            .unwrap()
+            .stats
+            .unwrap()
+            .tx_packets
+            .get()
+    };
     let before = tx(&mut dp);
     let frame = arp_request([0x02, 0, 0, 0, 0, 1], [10, 9, 0, 7], [10, 9, 0, 1]);
     dp.execute(&Execute::ethernet(&frame, vec![ActionAttrs::Output(p1)]))
@@ -519,7 +631,10 @@ fn vm_execute_and_upcalls() {
         userdata: Some(vec![0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 1]),
         ..Default::default()
     })];
-    ok(dp.execute(&Execute::ethernet(&frame, acts).in_port(p1)), "execute to userspace");
+    ok(
+        dp.execute(&Execute::ethernet(&frame, acts).in_port(p1)),
+        "execute to userspace",
+    );
     let deadline = Instant::now() + Duration::from_secs(5);
     let u = loop {
         let u = up.recv_timeout(Duration::from_secs(1)).unwrap();
@@ -530,7 +645,10 @@ fn vm_execute_and_upcalls() {
             None => assert!(Instant::now() < deadline, "no ACTION upcall"),
         }
     };
-    assert_eq!(u.attrs.userdata, Some(&[0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 1][..]));
+    assert_eq!(
+        u.attrs.userdata,
+        Some(&[0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 1][..])
+    );
     assert_eq!(u.packet(), &frame[..]);
     assert_eq!(u.dp_ifindex, dp.dp_ifindex());
 
@@ -547,7 +665,9 @@ fn vm_execute_and_upcalls() {
                 let key = u.key();
                 if u.kind == kind
                     && key.ethertype == Some(0x0806)
-                    && key.arp.is_some_and(|a| a.arp_tip.get() == u32::from_be_bytes(want_tip))
+                    && key
+                        .arp
+                        .is_some_and(|a| a.arp_tip.get() == u32::from_be_bytes(want_tip))
                 {
                     return (key, u.packet().to_vec());
                 }
@@ -560,13 +680,22 @@ fn vm_execute_and_upcalls() {
     assert_eq!(&pkt[12..14], &[0x08, 0x06], "an ARP frame");
     assert_eq!(&pkt[38..42], &want_tip, "ARP target in the packet bytes");
     let eth = key.ethernet.unwrap();
-    assert_eq!(eth.eth_src, <[u8; 6]>::try_from(&pkt[6..12]).unwrap(), "key matches the frame");
+    assert_eq!(
+        eth.eth_src,
+        <[u8; 6]>::try_from(&pkt[6..12]).unwrap(),
+        "key matches the frame"
+    );
     println!("MISS upcall key: {}", odp::format_key(&key, None, false));
 
     // A flow sending those packets to userspace: ACTION upcalls with its userdata.
-    let m = odp::parse_key(&format!("in_port({p1}),eth(),eth_type(0x0806),arp(tip=10.9.0.2)")).unwrap();
-    let acts = odp::parse_actions(&format!("userspace(pid={pid},userdata(0a0b0c0d0e0f0001))")).unwrap();
-    dp.flow_put(&FlowPut::from_match(m, acts).with_ufid(Ufid::from_u128(9))).unwrap();
+    let m = odp::parse_key(&format!(
+        "in_port({p1}),eth(),eth_type(0x0806),arp(tip=10.9.0.2)"
+    ))
+    .unwrap();
+    let acts =
+        odp::parse_actions(&format!("userspace(pid={pid},userdata(0a0b0c0d0e0f0001))")).unwrap();
+    dp.flow_put(&FlowPut::from_match(m, acts).with_ufid(Ufid::from_u128(9)))
+        .unwrap();
     let (key, _) = wait_arp_miss(&mut up, UpcallKind::Action);
     assert_eq!(key.in_port, Some(p1));
     dp.flow_flush().unwrap();
@@ -574,10 +703,14 @@ fn vm_execute_and_upcalls() {
     // Per-CPU dispatch: misses go to the per-CPU port ids.
     let mut up2 = UpcallSocket::open().unwrap();
     let ncpu = std::thread::available_parallelism().map_or(1, |n| n.get());
-    dp.set_dispatch(&Dispatch::PerCpu(vec![up2.port_id(); ncpu])).expect("per-CPU dispatch");
+    dp.set_dispatch(&Dispatch::PerCpu(vec![up2.port_id(); ncpu]))
+        .expect("per-CPU dispatch");
     assert_ne!(dp.features() & features::DISPATCH_UPCALL_PER_CPU, 0);
     let info = dp.get().unwrap();
-    assert_eq!(info.attrs.user_features.unwrap() & features::DISPATCH_UPCALL_PER_CPU, features::DISPATCH_UPCALL_PER_CPU);
+    assert_eq!(
+        info.attrs.user_features.unwrap() & features::DISPATCH_UPCALL_PER_CPU,
+        features::DISPATCH_UPCALL_PER_CPU
+    );
     let (key, _) = wait_arp_miss(&mut up2, UpcallKind::Miss);
     assert_eq!(key.in_port, Some(p1));
     let st = dp.get().unwrap().attrs.stats.unwrap();
@@ -617,7 +750,12 @@ fn vm_batch_of_10000_flow_puts() {
     let t = Instant::now();
     let results = dp.flow_operate(&ops).expect("batch");
     let put_time = t.elapsed();
-    let failed: Vec<_> = results.iter().enumerate().filter_map(|(i, r)| r.as_ref().err().map(|e| (i, e.clone()))).take(5).collect();
+    let failed: Vec<_> = results
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.as_ref().err().map(|e| (i, e.clone())))
+        .take(5)
+        .collect();
     assert!(failed.is_empty(), "failed puts: {failed:?}");
     assert_eq!(results.len(), N as usize);
 
@@ -632,13 +770,25 @@ fn vm_batch_of_10000_flow_puts() {
     let flows = dpctl::parse_show(&dpctl(&["show", "dpb"])).unwrap()[0].flows;
     assert_eq!(flows, Some(u64::from(N)));
     // One of them, fetched by UFID.
-    let e = dp.flow_get(FlowId::Ufid(Ufid::from_u128(0x1000_0000 + 4321))).unwrap();
-    assert_eq!(e.to_match().key.ipv4.unwrap().ipv4_src.get(), 0x0a00_0000 | 4321);
+    let e = dp
+        .flow_get(FlowId::Ufid(Ufid::from_u128(0x1000_0000 + 4321)))
+        .unwrap();
+    assert_eq!(
+        e.to_match().key.ipv4.unwrap().ipv4_src.get(),
+        0x0a00_0000 | 4321
+    );
 
     // Batched deletes.
-    let dels: Vec<FlowOp> = puts.iter().take(1000).map(|p| FlowOp::Del(FlowId::Ufid(p.ufid.unwrap()))).collect();
+    let dels: Vec<FlowOp> = puts
+        .iter()
+        .take(1000)
+        .map(|p| FlowOp::Del(FlowId::Ufid(p.ufid.unwrap())))
+        .collect();
     assert!(dp.flow_operate(&dels).unwrap().iter().all(Result::is_ok));
-    assert_eq!(dp.flow_dump(true).unwrap().count().unwrap(), (N - 1000) as usize);
+    assert_eq!(
+        dp.flow_dump(true).unwrap().count().unwrap(),
+        (N - 1000) as usize
+    );
     dp.flow_flush().unwrap();
     println!(
         "BENCH ovs_vm flow_put_batch flows={N} put_ms={:.1} dump_ms={:.1} terse_dump_ms={:.1} (qemu TCG guest)",
@@ -664,30 +814,65 @@ fn vm_meters_and_ct_limits() {
     let (mut dp, _c) = fresh("dpm", &OpenOptions::default());
     record(&mut dp, "meters");
     let f = dp.meter_features().expect("meter features");
-    assert!(f.max_meters.unwrap_or(0) > 0 && f.max_bands.unwrap_or(0) > 0, "{f:?}");
+    assert!(
+        f.max_meters.unwrap_or(0) > 0 && f.max_bands.unwrap_or(0) > 0,
+        "{f:?}"
+    );
 
-    let m = dp.meter_set(1, true, &[DropBand { rate: 1000, burst: 500 }]).expect("meter set");
+    let m = dp
+        .meter_set(
+            1,
+            true,
+            &[DropBand {
+                rate: 1000,
+                burst: 500,
+            }],
+        )
+        .expect("meter set");
     assert_eq!(m.id, Some(1));
     let g = dp.meter_get(1).expect("meter get");
     assert_eq!(g.id, Some(1));
     assert_eq!(g.bands.as_ref().map(Vec::len), Some(1), "{g:?}");
     // A flow using the meter.
     let k = odp::parse_key("in_port(0),eth(),eth_type(0x0800),ipv4(frag=no)").unwrap();
-    ok(dp.flow_put(&FlowPut::from_match(k, vec![ActionAttrs::Meter(1)]).with_ufid(Ufid::from_u128(1))), "meter flow");
+    ok(
+        dp.flow_put(
+            &FlowPut::from_match(k, vec![ActionAttrs::Meter(1)]).with_ufid(Ufid::from_u128(1)),
+        ),
+        "meter flow",
+    );
     dp.flow_flush().unwrap();
     dp.meter_del(1).expect("meter del");
     assert!(dp.meter_get(1).is_err());
 
     dp.ct_limit_set(&[
-        ZoneLimit { zone: ovs::ct_limit::DEFAULT_ZONE, limit: 100, count: 0 },
-        ZoneLimit { zone: 5, limit: 3, count: 0 },
+        ZoneLimit {
+            zone: ovs::ct_limit::DEFAULT_ZONE,
+            limit: 100,
+            count: 0,
+        },
+        ZoneLimit {
+            zone: 5,
+            limit: 3,
+            count: 0,
+        },
     ])
     .expect("ct limit set");
-    let got = dp.ct_limit_get(&[ovs::ct_limit::DEFAULT_ZONE, 5]).expect("ct limit get");
+    let got = dp
+        .ct_limit_get(&[ovs::ct_limit::DEFAULT_ZONE, 5])
+        .expect("ct limit get");
     let lim: Vec<(i32, u32)> = got.iter().map(|z| (z.zone, z.limit)).collect();
     assert_eq!(lim, [(-1, 100), (5, 3)]);
     dp.ct_limit_del(&[5]).unwrap();
     let got = dp.ct_limit_get(&[5]).unwrap();
-    assert_eq!(got[0].limit, 100, "zone 5 falls back to the default: {got:?}");
-    dp.ct_limit_set(&[ZoneLimit { zone: ovs::ct_limit::DEFAULT_ZONE, limit: 0, count: 0 }]).unwrap();
+    assert_eq!(
+        got[0].limit, 100,
+        "zone 5 falls back to the default: {got:?}"
+    );
+    dp.ct_limit_set(&[ZoneLimit {
+        zone: ovs::ct_limit::DEFAULT_ZONE,
+        limit: 0,
+        count: 0,
+    }])
+    .unwrap();
 }

@@ -33,16 +33,16 @@
 pub use crate::ovs_datapath::{Datapath, DatapathView, OvsDpMegaflowStats, OvsDpStats};
 pub use crate::ovs_flow::{
     ActionAttrs, ActionAttrsView, CheckPktLenAttrs, CtAttrs, DecTtlAttrs, ErspanMetadata,
-    FlowAttrs, FlowAttrsView, KeyAttrs, KeyAttrsView, MaskedKeyAttrs, MaskedNshKeyAttrs,
-    NatAttrs, NshKeyAttrs, OvsActionAddMpls, OvsActionHash, OvsActionPushEth, OvsActionPushMpls,
+    FlowAttrs, FlowAttrsView, KeyAttrs, KeyAttrsView, MaskedKeyAttrs, MaskedNshKeyAttrs, NatAttrs,
+    NshKeyAttrs, OvsActionAddMpls, OvsActionHash, OvsActionPushEth, OvsActionPushMpls,
     OvsActionPushVlan, OvsActionTrunc, OvsFlowStats, OvsKeyArp, OvsKeyArpMasked, OvsKeyCtLabels,
     OvsKeyCtLabelsMasked, OvsKeyCtTupleIpv4, OvsKeyCtTupleIpv6, OvsKeyEthernet,
     OvsKeyEthernetMasked, OvsKeyIcmp, OvsKeyIcmpMasked, OvsKeyIcmpv6, OvsKeyIcmpv6Masked,
     OvsKeyIpv4, OvsKeyIpv4Masked, OvsKeyIpv6, OvsKeyIpv6Exthdrs, OvsKeyIpv6Masked, OvsKeyMpls,
     OvsKeyMplsMasked, OvsKeyNd, OvsKeyNdExtensions, OvsKeyNdExtensionsMasked, OvsKeyNdMasked,
     OvsKeySctp, OvsKeySctpMasked, OvsKeyTcp, OvsKeyTcpMasked, OvsKeyUdp, OvsKeyUdpMasked,
-    OvsNshKeyBase, OvsNshKeyBaseMasked, OvsNshKeyMd1, OvsNshKeyMd1Masked, PsampleAttrs, SampleAttrs, TunnelKeyAttrs, U32Masked,
-    UserspaceAttrs, VxlanExtAttrs,
+    OvsNshKeyBase, OvsNshKeyBaseMasked, OvsNshKeyMd1, OvsNshKeyMd1Masked, PsampleAttrs,
+    SampleAttrs, TunnelKeyAttrs, U32Masked, UserspaceAttrs, VxlanExtAttrs,
 };
 pub use crate::ovs_meter::{Band, Meter, MeterView};
 pub use crate::ovs_vport::{OvsVportStats, Vport, VportOptions, VportView, VxlanExt};

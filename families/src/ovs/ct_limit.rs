@@ -43,7 +43,9 @@ impl Dpif {
             .ok_or(Error::BadRequest("the kernel has no ovs_ct_limit family"))?;
         self.txn.clear();
         // Not datapath-specific: dp_ifindex 0, as dpif-netlink sends.
-        build(self.txn.request_mut(), fam, 0, c, VERSION, 0, |b| attrs.encode(b))?;
+        build(self.txn.request_mut(), fam, 0, c, VERSION, 0, |b| {
+            attrs.encode(b)
+        })?;
         self.txn.set_policy(<CtLimit as AttrSet>::POLICY, ATTRS_AT);
         self.run(fam)?;
         let (_, _, a) = ovs_parts(&self.reply_msg()?)?;
@@ -77,7 +79,13 @@ impl Dpif {
         let attrs = if zones.is_empty() {
             CtLimit::default()
         } else {
-            let z: Vec<ZoneLimit> = zones.iter().map(|z| ZoneLimit { zone: *z, ..Default::default() }).collect();
+            let z: Vec<ZoneLimit> = zones
+                .iter()
+                .map(|z| ZoneLimit {
+                    zone: *z,
+                    ..Default::default()
+                })
+                .collect();
             to_wire(&z)
         };
         self.ct_limit_txn(cmd::GET, &attrs)
@@ -85,7 +93,13 @@ impl Dpif {
 
     /// Removes the limits of `zones` (they fall back to the default).
     pub fn ct_limit_del(&mut self, zones: &[i32]) -> Result<()> {
-        let z: Vec<ZoneLimit> = zones.iter().map(|z| ZoneLimit { zone: *z, ..Default::default() }).collect();
+        let z: Vec<ZoneLimit> = zones
+            .iter()
+            .map(|z| ZoneLimit {
+                zone: *z,
+                ..Default::default()
+            })
+            .collect();
         self.ct_limit_txn(cmd::DEL, &to_wire(&z)).map(|_| ())
     }
 }

@@ -197,7 +197,9 @@ fn parse_flow_line(line: &str) -> Result<DumpedFlow, ParseError> {
     for item in stats[..ak].split(", ") {
         let item = item.trim().trim_end_matches(',');
         if let Some(v) = item.strip_prefix("packets:") {
-            f.packets = v.parse().map_err(|_| ParseError::new("bad packets", item))?;
+            f.packets = v
+                .parse()
+                .map_err(|_| ParseError::new("bad packets", item))?;
         } else if let Some(v) = item.strip_prefix("bytes:") {
             f.bytes = v.parse().map_err(|_| ParseError::new("bad bytes", item))?;
         } else if let Some(v) = item.strip_prefix("used:") {

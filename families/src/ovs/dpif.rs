@@ -323,7 +323,11 @@ impl Dpif {
         }
         self.sock.transact(&mut self.txn)?;
         if self.trace.is_some() {
-            let bytes = self.txn.result().map(|r| r.bytes().to_vec()).unwrap_or_default();
+            let bytes = self
+                .txn
+                .result()
+                .map(|r| r.bytes().to_vec())
+                .unwrap_or_default();
             if !bytes.is_empty() {
                 self.trace(family, Direction::Reply, &bytes);
             }
@@ -379,9 +383,10 @@ impl Dpif {
         };
         let dpi = if create { 0 } else { self.dp_ifindex };
         let r = self.dp_request(cmd, NLM_F_ECHO, dpi, &attrs);
-        self.negotiation
-            .attempts
-            .push((features, r.as_ref().err().and_then(Error::errno).unwrap_or(0)));
+        self.negotiation.attempts.push((
+            features,
+            r.as_ref().err().and_then(Error::errno).unwrap_or(0),
+        ));
         r?;
         let (_, dpi, a) = ovs_parts(&self.reply_msg()?)?;
         let got = Datapath::decode(a)?.user_features.unwrap_or(features);
@@ -402,7 +407,11 @@ impl Dpif {
                     // The kernel took a bit it cannot know: it checks nothing. Set
                     // what OVS sets on such kernels.
                     self.negotiation.old_kernel = true;
-                    self.dp_with_features(false, (base | VPORT_PIDS) & !DISPATCH_UPCALL_PER_CPU, opts)?;
+                    self.dp_with_features(
+                        false,
+                        (base | VPORT_PIDS) & !DISPATCH_UPCALL_PER_CPU,
+                        opts,
+                    )?;
                     self.negotiation.features = self.features;
                     return Ok(());
                 }
@@ -487,7 +496,12 @@ impl Dpif {
     /// Deletes the datapath (and its ports and flows).
     pub fn destroy(mut self) -> Result<()> {
         let dpi = self.dp_ifindex;
-        self.dp_request(crate::ovs_datapath::cmd::DEL, NLM_F_ACK, dpi, &Datapath::default())
+        self.dp_request(
+            crate::ovs_datapath::cmd::DEL,
+            NLM_F_ACK,
+            dpi,
+            &Datapath::default(),
+        )
     }
 
     /// Deletes datapath `name` if it exists; `Ok(false)` when there was none.

@@ -5,9 +5,7 @@ use nlwire::consts::{NLM_F_ACK, NLM_F_CREATE, NLM_F_ECHO};
 use nlwire::sock::{Dump, Kernel, Transaction};
 use nlwire::{AttrSet, Encode, Msg, MsgBuf};
 
-use super::attrs::{
-    ActionAttrs, FlowAttrs, FlowAttrsView, KeyAttrs, OvsFlowStats, Ufid,
-};
+use super::attrs::{ActionAttrs, FlowAttrs, FlowAttrsView, KeyAttrs, OvsFlowStats, Ufid};
 use super::dpif::{ATTRS_AT, Direction, Dpif, Families, Trace, build, family_name, ovs_parts};
 use super::error::{Error, Result};
 use super::odp::FlowMatch;
@@ -229,7 +227,12 @@ impl FlowDump<'_> {
             Err(e) => return Some(Err(e.into())),
         };
         if let Some(t) = self.trace.as_mut() {
-            t(family_name(self.fam, self.fam.flow), cmd::GET, Direction::Reply, m.bytes());
+            t(
+                family_name(self.fam, self.fam.flow),
+                cmd::GET,
+                Direction::Reply,
+                m.bytes(),
+            );
         }
         Some(FlowEntry::decode(&m))
     }
@@ -260,10 +263,24 @@ const BATCH_TXNS: usize = 256;
 const BATCH_SENDMSG: usize = 64;
 
 impl Dpif {
-    fn flow_txn(&mut self, cmd: u8, flags: u16, attrs: impl FnOnce(&mut MsgBuf<'_>) -> nlwire::Result<()>) -> Result<()> {
+    fn flow_txn(
+        &mut self,
+        cmd: u8,
+        flags: u16,
+        attrs: impl FnOnce(&mut MsgBuf<'_>) -> nlwire::Result<()>,
+    ) -> Result<()> {
         self.txn.clear();
-        build(self.txn.request_mut(), self.fam.flow, flags, cmd, VERSION, self.dp_ifindex, attrs)?;
-        self.txn.set_policy(<FlowAttrs as AttrSet>::POLICY, ATTRS_AT);
+        build(
+            self.txn.request_mut(),
+            self.fam.flow,
+            flags,
+            cmd,
+            VERSION,
+            self.dp_ifindex,
+            attrs,
+        )?;
+        self.txn
+            .set_policy(<FlowAttrs as AttrSet>::POLICY, ATTRS_AT);
         let f = self.fam.flow;
         self.run(f)
     }
@@ -389,7 +406,11 @@ impl Dpif {
         r.map(|()| results)
     }
 
-    fn flow_operate_inner(&mut self, ops: &[FlowOp<'_>], results: &mut Vec<Result<()>>) -> Result<()> {
+    fn flow_operate_inner(
+        &mut self,
+        ops: &[FlowOp<'_>],
+        results: &mut Vec<Result<()>>,
+    ) -> Result<()> {
         let fam = self.fam.flow;
         let dpi = self.dp_ifindex;
         for chunk in ops.chunks(BATCH_TXNS) {
@@ -407,17 +428,26 @@ impl Dpif {
                             return Err(Error::BadRequest("packet_type is userspace-only"));
                         }
                         let (c, flags) = p.cmd_flags();
-                        build(t.request_mut(), fam, flags, c, VERSION, dpi, |b| p.encode_attrs(b))?;
+                        build(t.request_mut(), fam, flags, c, VERSION, dpi, |b| {
+                            p.encode_attrs(b)
+                        })?;
                     }
                     FlowOp::Del(id) => {
-                        build(t.request_mut(), fam, 0, cmd::DEL, VERSION, dpi, |b| id.encode(b))?;
+                        build(t.request_mut(), fam, 0, cmd::DEL, VERSION, dpi, |b| {
+                            id.encode(b)
+                        })?;
                     }
                 }
             }
             let txns = &mut self.batch[..chunk.len()];
             if let Some(tr) = self.trace.as_mut() {
                 for t in txns.iter() {
-                    tr(family_name(&self.fam, fam), t.request().get(16).copied().unwrap_or(0), Direction::Request, t.request());
+                    tr(
+                        family_name(&self.fam, fam),
+                        t.request().get(16).copied().unwrap_or(0),
+                        Direction::Request,
+                        t.request(),
+                    );
                 }
             }
             // Transport failures are in every unsettled result too.
@@ -443,5 +473,7 @@ impl Dpif {
 /// ```
 pub fn encode_put(buf: &mut MsgBuf<'_>, family: u16, dp_ifindex: i32, p: &FlowPut) -> Result<()> {
     let (c, flags) = p.cmd_flags();
-    build(buf, family, flags, c, VERSION, dp_ifindex, |b| p.encode_attrs(b))
+    build(buf, family, flags, c, VERSION, dp_ifindex, |b| {
+        p.encode_attrs(b)
+    })
 }

@@ -26,7 +26,15 @@ impl Dpif {
     fn meter_txn(&mut self, c: u8, attrs: &Meter) -> Result<Meter> {
         let fam = self.meter_family()?;
         self.txn.clear();
-        build(self.txn.request_mut(), fam, 0, c, VERSION, self.dp_ifindex, |b| attrs.encode(b))?;
+        build(
+            self.txn.request_mut(),
+            fam,
+            0,
+            c,
+            VERSION,
+            self.dp_ifindex,
+            |b| attrs.encode(b),
+        )?;
         self.txn.set_policy(<Meter as AttrSet>::POLICY, ATTRS_AT);
         self.run(fam)?;
         let (_, _, a) = ovs_parts(&self.reply_msg()?)?;

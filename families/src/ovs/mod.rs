@@ -11,7 +11,9 @@ mod packet;
 mod vport;
 
 pub use ct_limit::ZoneLimit;
-pub use dpif::{DatapathInfo, Direction, Dispatch, Dpif, Families, Negotiation, OpenOptions, Trace, features};
+pub use dpif::{
+    DatapathInfo, Direction, Dispatch, Dpif, Families, Negotiation, OpenOptions, Trace, features,
+};
 pub use error::{Error, Result};
 pub use flow::{FlowDump, FlowEntry, FlowId, FlowOp, FlowPut, PutMode};
 pub use meter::DropBand;

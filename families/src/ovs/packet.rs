@@ -282,4 +282,3 @@ impl UpcallSocket {
         Err(Error::BadReply("a datagram without an ovs_packet message"))
     }
 }
-

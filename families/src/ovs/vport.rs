@@ -215,7 +215,15 @@ impl Dpif {
     pub fn vport_dump(&mut self) -> Result<Vec<Vport>> {
         let fam = self.fam.vport;
         let dpi = self.dp_ifindex;
-        build(&mut self.scratch, fam, 0, cmd::GET, VERSION, dpi, |_| Ok(()))?;
+        build(
+            &mut self.scratch,
+            fam,
+            0,
+            cmd::GET,
+            VERSION,
+            dpi,
+            |_| Ok(()),
+        )?;
         let Dpif {
             sock,
             scratch,
@@ -228,7 +236,12 @@ impl Dpif {
         while let Some(m) = dump.next_msg() {
             let m = m?;
             if let Some(t) = trace {
-                t(super::dpif::family_name(fams, fam), cmd::GET, super::Direction::Reply, m.bytes());
+                t(
+                    super::dpif::family_name(fams, fam),
+                    cmd::GET,
+                    super::Direction::Reply,
+                    m.bytes(),
+                );
             }
             let (_, _, a) = ovs_parts(&m)?;
             out.push(Vport::decode_owned(a)?);

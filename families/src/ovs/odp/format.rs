@@ -79,7 +79,11 @@ fn hex32(v: u32) -> String {
 /// the `u32[4]` host-order payload as one number, hex without leading zeros.
 pub(crate) fn hex128(raw: &[u8; 16]) -> String {
     let v = u128::from_ne_bytes(*raw);
-    if v == 0 { "0".into() } else { format!("{v:#x}") }
+    if v == 0 {
+        "0".into()
+    } else {
+        format!("{v:#x}")
+    }
 }
 
 fn mac(a: &[u8; 6]) -> String {
@@ -391,74 +395,77 @@ impl Keys<'_> {
             tunnel(self.out, t, tm.as_ref(), self.verbose);
             self.out.push(')');
         }
-        if let Some(p) = k.in_port {
-            if self.want(m!(in_port)) {
-                self.open("in_port");
-                let mp = mv!(in_port).map(|x| x.unwrap_or(0));
-                match mp.filter(|x| *x != u32::MAX) {
-                    None => w!(self.out, "{p}"),
-                    Some(mp) => w!(self.out, "{p}/{}", hex32(mp)),
-                }
-                self.out.push(')');
+        if let Some(p) = k.in_port
+            && self.want(m!(in_port))
+        {
+            self.open("in_port");
+            let mp = mv!(in_port).map(|x| x.unwrap_or(0));
+            match mp.filter(|x| *x != u32::MAX) {
+                None => w!(self.out, "{p}"),
+                Some(mp) => w!(self.out, "{p}/{}", hex32(mp)),
             }
+            self.out.push(')');
         }
         self.u32x("skb_mark", k.skb_mark, mv!(skb_mark));
-        if let Some(st) = k.ct_state {
-            if self.want(m!(ct_state)) {
-                self.open("ct_state");
-                let ms = mv!(ct_state).map(|x| x.unwrap_or(0));
-                let exact = ms.is_none_or(|x| x == u32::MAX);
-                if self.verbose {
-                    w!(self.out, "{}", hex32(st));
-                    if let Some(ms) = ms.filter(|_| !exact) {
-                        w!(self.out, "/{}", hex32(ms));
-                    }
-                } else if !exact {
-                    flags_masked(self.out, CT_STATE_NAMES, st, ms.unwrap_or(0), u32::MAX);
-                } else {
-                    flags(self.out, CT_STATE_NAMES, st);
+        if let Some(st) = k.ct_state
+            && self.want(m!(ct_state))
+        {
+            self.open("ct_state");
+            let ms = mv!(ct_state).map(|x| x.unwrap_or(0));
+            let exact = ms.is_none_or(|x| x == u32::MAX);
+            if self.verbose {
+                w!(self.out, "{}", hex32(st));
+                if let Some(ms) = ms.filter(|_| !exact) {
+                    w!(self.out, "/{}", hex32(ms));
                 }
-                self.out.push(')');
+            } else if !exact {
+                flags_masked(self.out, CT_STATE_NAMES, st, ms.unwrap_or(0), u32::MAX);
+            } else {
+                flags(self.out, CT_STATE_NAMES, st);
             }
+            self.out.push(')');
         }
-        if let Some(z) = k.ct_zone {
-            if self.want(m!(ct_zone)) {
-                self.open("ct_zone");
-                w!(self.out, "{}", hex32(z.into()));
-                if let Some(mz) = mv!(ct_zone).map(|x| x.unwrap_or(0)).filter(|x| *x != u16::MAX) {
-                    w!(self.out, "/{}", hex32(mz.into()));
-                }
-                self.out.push(')');
+        if let Some(z) = k.ct_zone
+            && self.want(m!(ct_zone))
+        {
+            self.open("ct_zone");
+            w!(self.out, "{}", hex32(z.into()));
+            if let Some(mz) = mv!(ct_zone)
+                .map(|x| x.unwrap_or(0))
+                .filter(|x| *x != u16::MAX)
+            {
+                w!(self.out, "/{}", hex32(mz.into()));
             }
+            self.out.push(')');
         }
         self.u32x("ct_mark", k.ct_mark, mv!(ct_mark));
-        if let Some(l) = k.ct_labels.as_ref().map(|l| &l.ct_labels) {
-            if self.want(m!(ct_labels)) {
-                self.open("ct_label");
-                let ml = mask.map(|m| m.ct_labels.unwrap_or_default().ct_labels);
-                // format_u128: printed only when verbose or the mask is not zero.
-                if self.verbose || ml.is_none_or(|m| m != [0; 16]) {
-                    self.out.push_str(&hex128(l));
-                    if let Some(ml) = ml.filter(|x| *x != [0xff; 16]) {
-                        w!(self.out, "/{}", hex128(&ml));
-                    }
+        if let Some(l) = k.ct_labels.as_ref().map(|l| &l.ct_labels)
+            && self.want(m!(ct_labels))
+        {
+            self.open("ct_label");
+            let ml = mask.map(|m| m.ct_labels.unwrap_or_default().ct_labels);
+            // format_u128: printed only when verbose or the mask is not zero.
+            if self.verbose || ml.is_none_or(|m| m != [0; 16]) {
+                self.out.push_str(&hex128(l));
+                if let Some(ml) = ml.filter(|x| *x != [0xff; 16]) {
+                    w!(self.out, "/{}", hex128(&ml));
                 }
-                self.out.push(')');
             }
+            self.out.push(')');
         }
-        if let Some(t) = &k.ct_orig_tuple_ipv4 {
-            if self.want(m!(ct_orig_tuple_ipv4)) {
-                self.open("ct_tuple4");
-                let tm = mask.map(|m| m.ct_orig_tuple_ipv4.unwrap_or_default());
-                let mut f = self.fields();
-                f.ipv4("src", t.ipv4_src.get(), tm.map(|m| m.ipv4_src.get()));
-                f.ipv4("dst", t.ipv4_dst.get(), tm.map(|m| m.ipv4_dst.get()));
-                f.u8u("proto", t.ipv4_proto, tm.map(|m| m.ipv4_proto));
-                f.be16("tp_src", t.src_port.get(), tm.map(|m| m.src_port.get()));
-                f.be16("tp_dst", t.dst_port.get(), tm.map(|m| m.dst_port.get()));
-                chomp(self.out, ',');
-                self.out.push(')');
-            }
+        if let Some(t) = &k.ct_orig_tuple_ipv4
+            && self.want(m!(ct_orig_tuple_ipv4))
+        {
+            self.open("ct_tuple4");
+            let tm = mask.map(|m| m.ct_orig_tuple_ipv4.unwrap_or_default());
+            let mut f = self.fields();
+            f.ipv4("src", t.ipv4_src.get(), tm.map(|m| m.ipv4_src.get()));
+            f.ipv4("dst", t.ipv4_dst.get(), tm.map(|m| m.ipv4_dst.get()));
+            f.u8u("proto", t.ipv4_proto, tm.map(|m| m.ipv4_proto));
+            f.be16("tp_src", t.src_port.get(), tm.map(|m| m.src_port.get()));
+            f.be16("tp_dst", t.dst_port.get(), tm.map(|m| m.dst_port.get()));
+            chomp(self.out, ',');
+            self.out.push(')');
         }
         if let Some(e) = &k.ethernet {
             if self.want(m!(ethernet)) {
@@ -477,23 +484,26 @@ impl Keys<'_> {
                 self.out.push_str("eth()");
             }
         }
-        if let Some(t) = k.ethertype {
-            if self.want(m!(ethertype)) {
-                self.open("eth_type");
-                w!(self.out, "0x{t:04x}");
-                if let Some(mt) = mv!(ethertype).map(|x| x.unwrap_or(0)).filter(|x| *x != 0xffff) {
-                    w!(self.out, "/0x{mt:04x}");
-                }
-                self.out.push(')');
+        if let Some(t) = k.ethertype
+            && self.want(m!(ethertype))
+        {
+            self.open("eth_type");
+            w!(self.out, "0x{t:04x}");
+            if let Some(mt) = mv!(ethertype)
+                .map(|x| x.unwrap_or(0))
+                .filter(|x| *x != 0xffff)
+            {
+                w!(self.out, "/0x{mt:04x}");
             }
+            self.out.push(')');
         }
-        if let Some(tci) = k.vlan {
-            if self.want(m!(vlan)) {
-                self.open("vlan");
-                let mt = mv!(vlan).map_or(0xffff, |x| x.unwrap_or(0));
-                vlan_tci(self.out, tci, mt, self.verbose);
-                self.out.push(')');
-            }
+        if let Some(tci) = k.vlan
+            && self.want(m!(vlan))
+        {
+            self.open("vlan");
+            let mt = mv!(vlan).map_or(0xffff, |x| x.unwrap_or(0));
+            vlan_tci(self.out, tci, mt, self.verbose);
+            self.out.push(')');
         }
         if let Some(inner) = &k.encap {
             self.open("encap");
@@ -506,40 +516,36 @@ impl Keys<'_> {
             sub.key(inner, im.as_ref());
             self.out.push(')');
         }
-        if let Some(ip) = &k.ipv4 {
-            if self.want(m!(ipv4)) {
-                self.open("ipv4");
-                let im = mask.map(|m| m.ipv4.unwrap_or_default());
-                let mut f = self.fields();
-                f.ipv4("src", ip.ipv4_src.get(), im.map(|m| m.ipv4_src.get()));
-                f.ipv4("dst", ip.ipv4_dst.get(), im.map(|m| m.ipv4_dst.get()));
-                f.u8u("proto", ip.ipv4_proto, im.map(|m| m.ipv4_proto));
-                f.u8x("tos", ip.ipv4_tos, im.map(|m| m.ipv4_tos));
-                f.u8u("ttl", ip.ipv4_ttl, im.map(|m| m.ipv4_ttl));
-                f.frag("frag", ip.ipv4_frag, im.map(|m| m.ipv4_frag));
-                chomp(self.out, ',');
-                self.out.push(')');
-            }
+        if let Some(ip) = &k.ipv4
+            && self.want(m!(ipv4))
+        {
+            self.open("ipv4");
+            let im = mask.map(|m| m.ipv4.unwrap_or_default());
+            let mut f = self.fields();
+            f.ipv4("src", ip.ipv4_src.get(), im.map(|m| m.ipv4_src.get()));
+            f.ipv4("dst", ip.ipv4_dst.get(), im.map(|m| m.ipv4_dst.get()));
+            f.u8u("proto", ip.ipv4_proto, im.map(|m| m.ipv4_proto));
+            f.u8x("tos", ip.ipv4_tos, im.map(|m| m.ipv4_tos));
+            f.u8u("ttl", ip.ipv4_ttl, im.map(|m| m.ipv4_ttl));
+            f.frag("frag", ip.ipv4_frag, im.map(|m| m.ipv4_frag));
+            chomp(self.out, ',');
+            self.out.push(')');
         }
-        if let Some(ip) = &k.ipv6 {
-            if self.want(m!(ipv6)) {
-                self.open("ipv6");
-                let im = mask.map(|m| m.ipv6.unwrap_or_default());
-                let mut f = self.fields();
-                f.in6("src", &ip.ipv6_src, im.as_ref().map(|m| &m.ipv6_src));
-                f.in6("dst", &ip.ipv6_dst, im.as_ref().map(|m| &m.ipv6_dst));
-                f.label(
-                    "label",
-                    ip.ipv6_label.get(),
-                    im.map(|m| m.ipv6_label.get()),
-                );
-                f.u8u("proto", ip.ipv6_proto, im.map(|m| m.ipv6_proto));
-                f.u8x("tclass", ip.ipv6_tclass, im.map(|m| m.ipv6_tclass));
-                f.u8u("hlimit", ip.ipv6_hlimit, im.map(|m| m.ipv6_hlimit));
-                f.frag("frag", ip.ipv6_frag, im.map(|m| m.ipv6_frag));
-                chomp(self.out, ',');
-                self.out.push(')');
-            }
+        if let Some(ip) = &k.ipv6
+            && self.want(m!(ipv6))
+        {
+            self.open("ipv6");
+            let im = mask.map(|m| m.ipv6.unwrap_or_default());
+            let mut f = self.fields();
+            f.in6("src", &ip.ipv6_src, im.as_ref().map(|m| &m.ipv6_src));
+            f.in6("dst", &ip.ipv6_dst, im.as_ref().map(|m| &m.ipv6_dst));
+            f.label("label", ip.ipv6_label.get(), im.map(|m| m.ipv6_label.get()));
+            f.u8u("proto", ip.ipv6_proto, im.map(|m| m.ipv6_proto));
+            f.u8x("tclass", ip.ipv6_tclass, im.map(|m| m.ipv6_tclass));
+            f.u8u("hlimit", ip.ipv6_hlimit, im.map(|m| m.ipv6_hlimit));
+            f.frag("frag", ip.ipv6_frag, im.map(|m| m.ipv6_frag));
+            chomp(self.out, ',');
+            self.out.push(')');
         }
         if let Some(x) = &k.ipv6_exthdrs {
             // Unknown to OVS 3.1: printed generically, always with the mask.
@@ -552,19 +558,19 @@ impl Keys<'_> {
             }
             self.out.push(')');
         }
-        if let Some(a) = &k.arp {
-            if self.want(m!(arp)) {
-                self.open("arp");
-                let am = mask.map(|m| m.arp.unwrap_or_default());
-                let mut f = self.fields();
-                f.ipv4("sip", a.arp_sip.get(), am.map(|m| m.arp_sip.get()));
-                f.ipv4("tip", a.arp_tip.get(), am.map(|m| m.arp_tip.get()));
-                f.be16("op", a.arp_op.get(), am.map(|m| m.arp_op.get()));
-                f.eth("sha", &a.arp_sha, am.as_ref().map(|m| &m.arp_sha));
-                f.eth("tha", &a.arp_tha, am.as_ref().map(|m| &m.arp_tha));
-                chomp(self.out, ',');
-                self.out.push(')');
-            }
+        if let Some(a) = &k.arp
+            && self.want(m!(arp))
+        {
+            self.open("arp");
+            let am = mask.map(|m| m.arp.unwrap_or_default());
+            let mut f = self.fields();
+            f.ipv4("sip", a.arp_sip.get(), am.map(|m| m.arp_sip.get()));
+            f.ipv4("tip", a.arp_tip.get(), am.map(|m| m.arp_tip.get()));
+            f.be16("op", a.arp_op.get(), am.map(|m| m.arp_op.get()));
+            f.eth("sha", &a.arp_sha, am.as_ref().map(|m| &m.arp_sha));
+            f.eth("tha", &a.arp_tha, am.as_ref().map(|m| &m.arp_tha));
+            chomp(self.out, ',');
+            self.out.push(')');
         }
         if let Some(stack) = &k.mpls {
             let ms: Option<Vec<u32>> =
@@ -596,7 +602,11 @@ impl Keys<'_> {
                 self.out.push(')');
             }
         }
-        self.ports("tcp", k.tcp.map(|t| (t.tcp_src.get(), t.tcp_dst.get())), mask.map(|m| m.tcp.map(|t| (t.tcp_src.get(), t.tcp_dst.get()))));
+        self.ports(
+            "tcp",
+            k.tcp.map(|t| (t.tcp_src.get(), t.tcp_dst.get())),
+            mask.map(|m| m.tcp.map(|t| (t.tcp_src.get(), t.tcp_dst.get()))),
+        );
         if let Some(fl) = k.tcp_flags {
             let mf = mv!(tcp_flags).map(|x| x.unwrap_or(0) & TCP_FLAGS_MASK);
             if self.verbose || mf != Some(0) {
@@ -614,8 +624,16 @@ impl Keys<'_> {
                 self.out.push(')');
             }
         }
-        self.ports("udp", k.udp.map(|t| (t.udp_src.get(), t.udp_dst.get())), mask.map(|m| m.udp.map(|t| (t.udp_src.get(), t.udp_dst.get()))));
-        self.ports("sctp", k.sctp.map(|t| (t.sctp_src.get(), t.sctp_dst.get())), mask.map(|m| m.sctp.map(|t| (t.sctp_src.get(), t.sctp_dst.get()))));
+        self.ports(
+            "udp",
+            k.udp.map(|t| (t.udp_src.get(), t.udp_dst.get())),
+            mask.map(|m| m.udp.map(|t| (t.udp_src.get(), t.udp_dst.get()))),
+        );
+        self.ports(
+            "sctp",
+            k.sctp.map(|t| (t.sctp_src.get(), t.sctp_dst.get())),
+            mask.map(|m| m.sctp.map(|t| (t.sctp_src.get(), t.sctp_dst.get()))),
+        );
         let v6 = |x: OvsKeyIcmpv6| OvsKeyIcmp {
             icmp_type: x.icmpv6_type,
             icmp_code: x.icmpv6_code,
@@ -636,17 +654,17 @@ impl Keys<'_> {
             chomp(self.out, ',');
             self.out.push(')');
         }
-        if let Some(nd) = &k.nd {
-            if self.want(m!(nd)) {
-                self.open("nd");
-                let nm = mask.map(|m| m.nd.unwrap_or_default());
-                let mut f = self.fields();
-                f.in6("target", &nd.nd_target, nm.as_ref().map(|m| &m.nd_target));
-                f.eth("sll", &nd.nd_sll, nm.as_ref().map(|m| &m.nd_sll));
-                f.eth("tll", &nd.nd_tll, nm.as_ref().map(|m| &m.nd_tll));
-                chomp(self.out, ',');
-                self.out.push(')');
-            }
+        if let Some(nd) = &k.nd
+            && self.want(m!(nd))
+        {
+            self.open("nd");
+            let nm = mask.map(|m| m.nd.unwrap_or_default());
+            let mut f = self.fields();
+            f.in6("target", &nd.nd_target, nm.as_ref().map(|m| &m.nd_target));
+            f.eth("sll", &nd.nd_sll, nm.as_ref().map(|m| &m.nd_sll));
+            f.eth("tll", &nd.nd_tll, nm.as_ref().map(|m| &m.nd_tll));
+            chomp(self.out, ',');
+            self.out.push(')');
         }
     }
 
@@ -930,7 +948,12 @@ fn ct(out: &mut String, c: &CtAttrs) {
         w!(out, "zone={z},");
     }
     if let Some(m) = &c.mark {
-        w!(out, "mark={}/{},", hex32(m.value.get()), hex32(m.mask.get()));
+        w!(
+            out,
+            "mark={}/{},",
+            hex32(m.value.get()),
+            hex32(m.mask.get())
+        );
     }
     if let Some(l) = &c.labels {
         // format_u128 (verbose): the value, and the mask unless all ones.
@@ -957,7 +980,9 @@ fn ct(out: &mut String, c: &CtAttrs) {
 fn ip_of(b: &[u8]) -> Option<std::net::IpAddr> {
     match b.len() {
         4 => Some(Ipv4Addr::new(b[0], b[1], b[2], b[3]).into()),
-        16 => <[u8; 16]>::try_from(b).ok().map(|a| Ipv6Addr::from(a).into()),
+        16 => <[u8; 16]>::try_from(b)
+            .ok()
+            .map(|a| Ipv6Addr::from(a).into()),
         _ => None,
     }
 }

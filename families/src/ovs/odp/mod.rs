@@ -125,8 +125,7 @@ pub(crate) const CT_STATE_NAMES: &[(u32, &str)] = &[
 ];
 
 /// Tunnel flag bits as OVS's flow layer numbers them (`FLOW_TNL_F_*`) and names them.
-pub(crate) const TUN_FLAG_NAMES: &[(u32, &str)] =
-    &[(1, "oam"), (2, "df"), (4, "csum"), (8, "key")];
+pub(crate) const TUN_FLAG_NAMES: &[(u32, &str)] = &[(1, "oam"), (2, "df"), (4, "csum"), (8, "key")];
 /// `FLOW_TNL_F_OAM`.
 pub(crate) const TNL_F_OAM: u32 = 1;
 /// `FLOW_TNL_F_DONT_FRAGMENT`.
@@ -166,7 +165,20 @@ pub fn split_masked(m: &MaskedKeyAttrs) -> (KeyAttrs, KeyAttrs) {
             }
         )*};
     }
-    copy!(ethernet, ipv4, ipv6, tcp, udp, icmp, icmpv6, arp, nd, sctp, ct_labels, nd_extensions);
+    copy!(
+        ethernet,
+        ipv4,
+        ipv6,
+        tcp,
+        udp,
+        icmp,
+        icmpv6,
+        arp,
+        nd,
+        sctp,
+        ct_labels,
+        nd_extensions
+    );
     macro_rules! copy32 {
         ($($f:ident),*) => {$(
             if let Some(v) = &m.$f {
@@ -221,17 +233,31 @@ pub fn join_masked(k: &KeyAttrs, x: &KeyAttrs) -> MaskedKeyAttrs {
     }
     copy32!(priority, skb_mark, ct_mark);
     if let Some(v) = k.mpls.as_ref().and_then(|s| s.first()) {
-        let mm = x.mpls.as_ref().and_then(|s| s.first()).map_or(0, |e| e.get());
+        let mm = x
+            .mpls
+            .as_ref()
+            .and_then(|s| s.first())
+            .map_or(0, |e| e.get());
         m.mpls = Some(OvsKeyMplsMasked {
-            value: OvsKeyMpls { mpls_lse: v.get().into() },
-            mask: OvsKeyMpls { mpls_lse: mm.into() },
+            value: OvsKeyMpls {
+                mpls_lse: v.get().into(),
+            },
+            mask: OvsKeyMpls {
+                mpls_lse: mm.into(),
+            },
         });
     }
     if let Some(n) = &k.nsh {
         let xn = x.nsh.clone().unwrap_or_default();
         m.nsh = Some(MaskedNshKeyAttrs {
-            base: n.base.map(|b| OvsNshKeyBaseMasked { value: b, mask: xn.base.unwrap_or_default() }),
-            md1: n.md1.map(|b| OvsNshKeyMd1Masked { value: b, mask: xn.md1.unwrap_or_default() }),
+            base: n.base.map(|b| OvsNshKeyBaseMasked {
+                value: b,
+                mask: xn.base.unwrap_or_default(),
+            }),
+            md1: n.md1.map(|b| OvsNshKeyMd1Masked {
+                value: b,
+                mask: xn.md1.unwrap_or_default(),
+            }),
         });
     }
     m

@@ -93,7 +93,11 @@ fn scalar<T: Copy + Default + PartialEq + core::ops::BitAnd<Output = T>>(
         *m = None;
         return;
     };
-    let mv = if exact { full } else { m.unwrap_or_default() & full };
+    let mv = if exact {
+        full
+    } else {
+        m.unwrap_or_default() & full
+    };
     if mv == T::default() {
         *k = None;
         *m = None;
@@ -147,13 +151,22 @@ fn norm_key(k: &mut KeyAttrs, m: &mut KeyAttrs, exact: bool) {
     for a in [&mut k.arp, &mut m.arp].into_iter().flatten() {
         a.pad = [0; 2];
     }
-    for a in [&mut k.ct_orig_tuple_ipv4, &mut m.ct_orig_tuple_ipv4].into_iter().flatten() {
+    for a in [&mut k.ct_orig_tuple_ipv4, &mut m.ct_orig_tuple_ipv4]
+        .into_iter()
+        .flatten()
+    {
         a.pad = [0; 3];
     }
-    for a in [&mut k.ct_orig_tuple_ipv6, &mut m.ct_orig_tuple_ipv6].into_iter().flatten() {
+    for a in [&mut k.ct_orig_tuple_ipv6, &mut m.ct_orig_tuple_ipv6]
+        .into_iter()
+        .flatten()
+    {
         a.pad = [0; 3];
     }
-    for a in [&mut k.nd_extensions, &mut m.nd_extensions].into_iter().flatten() {
+    for a in [&mut k.nd_extensions, &mut m.nd_extensions]
+        .into_iter()
+        .flatten()
+    {
         a.pad = [0; 3];
     }
     // MPLS: the label stack entry by entry.
@@ -225,12 +238,23 @@ fn norm_tunnel(t: &mut TunnelKeyAttrs, m: &mut TunnelKeyAttrs, exact: bool) {
     scalar(&mut t.ttl, &mut m.ttl, exact, u8::MAX);
     scalar(&mut t.tp_src, &mut m.tp_src, exact, u16::MAX);
     scalar(&mut t.tp_dst, &mut m.tp_dst, exact, u16::MAX);
-    for (kv, mv) in [(&mut t.ipv6_src, &mut m.ipv6_src), (&mut t.ipv6_dst, &mut m.ipv6_dst)] {
+    for (kv, mv) in [
+        (&mut t.ipv6_src, &mut m.ipv6_src),
+        (&mut t.ipv6_dst, &mut m.ipv6_dst),
+    ] {
         match kv {
             None => *mv = None,
             Some(b) => {
-                let mb = if exact { vec![0xff; b.len()] } else { mv.clone().unwrap_or_default() };
-                let anded: Vec<u8> = b.iter().zip(mb.iter().chain(std::iter::repeat(&0))).map(|(x, y)| x & y).collect();
+                let mb = if exact {
+                    vec![0xff; b.len()]
+                } else {
+                    mv.clone().unwrap_or_default()
+                };
+                let anded: Vec<u8> = b
+                    .iter()
+                    .zip(mb.iter().chain(std::iter::repeat(&0)))
+                    .map(|(x, y)| x & y)
+                    .collect();
                 if mb.iter().all(|x| *x == 0) {
                     *kv = None;
                     *mv = None;

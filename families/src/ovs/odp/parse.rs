@@ -205,7 +205,7 @@ fn ip6_masked(v: &str) -> R<([u8; 16], [u8; 16])> {
 fn hex_bytes(s: &str) -> R<Vec<u8>> {
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     let t = t.strip_prefix("0x").unwrap_or(&t);
-    if t.len() % 2 != 0 {
+    if !t.len().is_multiple_of(2) {
         return Err(ParseError::new("odd number of hex digits", s));
     }
     (0..t.len() / 2)
@@ -250,9 +250,7 @@ fn flag_set(s: &str, names: &[(u32, &str)], full: u32) -> R<(u32, u32)> {
         let (mut v, mut m) = (0, 0);
         let mut rest = t;
         while let Some(c) = rest.chars().next() {
-            let end = rest[1..]
-                .find(['+', '-'])
-                .map_or(rest.len(), |i| i + 1);
+            let end = rest[1..].find(['+', '-']).map_or(rest.len(), |i| i + 1);
             let bit = lookup(&rest[1..end])?;
             m |= bit;
             if c == '+' {
@@ -306,7 +304,9 @@ fn key_attr(name: &str, inner: &str, key: &mut KeyAttrs, mask: &mut KeyAttrs) ->
         }
         "ct_label" => {
             let (a, m) = vm(inner);
-            key.ct_labels = Some(OvsKeyCtLabels { ct_labels: u128_raw(a)? });
+            key.ct_labels = Some(OvsKeyCtLabels {
+                ct_labels: u128_raw(a)?,
+            });
             mask.ct_labels = Some(OvsKeyCtLabels {
                 ct_labels: m.map(u128_raw).transpose()?.unwrap_or([0xff; 16]),
             });
@@ -411,16 +411,34 @@ fn key_attr(name: &str, inner: &str, key: &mut KeyAttrs, mask: &mut KeyAttrs) ->
             }
             match name {
                 "tcp" => {
-                    key.tcp = Some(OvsKeyTcp { tcp_src: s.into(), tcp_dst: d.into() });
-                    mask.tcp = Some(OvsKeyTcp { tcp_src: ms.into(), tcp_dst: md.into() });
+                    key.tcp = Some(OvsKeyTcp {
+                        tcp_src: s.into(),
+                        tcp_dst: d.into(),
+                    });
+                    mask.tcp = Some(OvsKeyTcp {
+                        tcp_src: ms.into(),
+                        tcp_dst: md.into(),
+                    });
                 }
                 "udp" => {
-                    key.udp = Some(OvsKeyUdp { udp_src: s.into(), udp_dst: d.into() });
-                    mask.udp = Some(OvsKeyUdp { udp_src: ms.into(), udp_dst: md.into() });
+                    key.udp = Some(OvsKeyUdp {
+                        udp_src: s.into(),
+                        udp_dst: d.into(),
+                    });
+                    mask.udp = Some(OvsKeyUdp {
+                        udp_src: ms.into(),
+                        udp_dst: md.into(),
+                    });
                 }
                 _ => {
-                    key.sctp = Some(OvsKeySctp { sctp_src: s.into(), sctp_dst: d.into() });
-                    mask.sctp = Some(OvsKeySctp { sctp_src: ms.into(), sctp_dst: md.into() });
+                    key.sctp = Some(OvsKeySctp {
+                        sctp_src: s.into(),
+                        sctp_dst: d.into(),
+                    });
+                    mask.sctp = Some(OvsKeySctp {
+                        sctp_src: ms.into(),
+                        sctp_dst: md.into(),
+                    });
                 }
             }
         }
@@ -561,7 +579,8 @@ fn tunnel(inner: &str) -> R<(TunnelKeyAttrs, TunnelKeyAttrs)> {
             match n {
                 "flags" => tun_flags = Some(flag_set(sub, TUN_FLAG_NAMES, 0xf)?),
                 "vxlan" => {
-                    let (gn, g) = call(sub).ok_or_else(|| ParseError::new("expected gbp(...)", sub))?;
+                    let (gn, g) =
+                        call(sub).ok_or_else(|| ParseError::new("expected gbp(...)", sub))?;
                     if gn != "gbp" {
                         return Err(ParseError::new("expected gbp(...)", sub));
                     }
@@ -573,8 +592,14 @@ fn tunnel(inner: &str) -> R<(TunnelKeyAttrs, TunnelKeyAttrs)> {
                             _ => return Err(ParseError::new("unknown gbp field", f)),
                         }
                     }
-                    k.vxlan_opts = Some(VxlanExtAttrs { gbp: Some((fl << 16) | id), gpe: false });
-                    m.vxlan_opts = Some(VxlanExtAttrs { gbp: Some(u32::MAX), gpe: false });
+                    k.vxlan_opts = Some(VxlanExtAttrs {
+                        gbp: Some((fl << 16) | id),
+                        gpe: false,
+                    });
+                    m.vxlan_opts = Some(VxlanExtAttrs {
+                        gbp: Some(u32::MAX),
+                        gpe: false,
+                    });
                 }
                 "geneve" => {
                     k.geneve_opts = Some(hex_bytes(vm(sub).0)?);
@@ -640,8 +665,7 @@ fn parse_action(item: &str) -> R<ActionAttrs> {
         "drop" => return Ok(A::Drop(0)),
         _ => {}
     }
-    let (name, inner) =
-        call(item).ok_or_else(|| ParseError::new("unknown action", item))?;
+    let (name, inner) = call(item).ok_or_else(|| ParseError::new("unknown action", item))?;
     let a = match name {
         "set" => set_action(inner)?,
         "push_vlan" => {
@@ -852,7 +876,9 @@ fn ct(inner: &str) -> R<CtAttrs> {
             ("label", v) => {
                 let (a, m) = vm(v);
                 c.labels = Some(OvsKeyCtLabelsMasked {
-                    value: OvsKeyCtLabels { ct_labels: u128_raw(a)? },
+                    value: OvsKeyCtLabels {
+                        ct_labels: u128_raw(a)?,
+                    },
                     mask: OvsKeyCtLabels {
                         ct_labels: m.map(u128_raw).transpose()?.unwrap_or([0xff; 16]),
                     },
@@ -957,7 +983,10 @@ fn set_action(inner: &str) -> R<ActionAttrs> {
     }
     let masked = super::join_masked(&k, &m);
     if masked == MaskedKeyAttrs::default() {
-        return Err(ParseError::new("this key cannot be set under a mask", inner));
+        return Err(ParseError::new(
+            "this key cannot be set under a mask",
+            inner,
+        ));
     }
     Ok(ActionAttrs::SetMasked(masked))
 }
