@@ -1,6 +1,7 @@
 //! ODP text on the host: OVS's own formatting corpus (tests/odp.at of OVS 3.1, the
 //! `ovs-dpctl` in the VM) parsed and printed back, wire round trips of what was parsed,
 //! normalization, and `ovs-dpctl` output parsing.
+#![cfg(feature = "ovs")]
 
 use nlwire::{AttrSet, Encode};
 use nlwire_families::ovs::attrs::*;

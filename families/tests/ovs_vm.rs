@@ -10,6 +10,7 @@
 //! With `NLWIRE_RECORD_SEEDS=<dir>` on the host, `record_fuzz_seeds` boots the VM a
 //! second time and writes the bytes of real OVS requests and replies seen by the tests
 //! into `<dir>` (fuzz seed corpora).
+#![cfg(feature = "ovs")]
 
 use std::collections::HashMap;
 use std::io::Write as _;

@@ -99,6 +99,12 @@ pub struct Packet {
 }
 
 /// `struct ovs_zone_limit`.
+///
+/// ```
+/// use nlwire_families::ovs::attrs::OvsZoneLimit;
+/// let z = OvsZoneLimit { zone_id: (-1).into(), limit: 10.into(), count: 0.into() };
+/// assert_eq!(nlwire::zerocopy::IntoBytes::as_bytes(&z).len(), 12);
+/// ```
 #[nlwire::wire(size = 12)]
 pub struct OvsZoneLimit {
     /// Zone, or -1 (`OVS_ZONE_LIMIT_DEFAULT_ZONE`) for the default limit.
@@ -148,11 +154,21 @@ pub struct Ufid(pub [u32; 4]);
 impl Ufid {
     /// Parts from a number: part `i` is bits `32*i..32*i+32` (least significant first,
     /// the way `ovs_u128` lays out on little-endian machines).
+    ///
+    /// ```
+    /// use nlwire_families::ovs::attrs::Ufid;
+    /// assert_eq!(Ufid::from_u128(1 << 32).0, [0, 1, 0, 0]);
+    /// ```
     pub fn from_u128(v: u128) -> Ufid {
         Ufid([0, 1, 2, 3].map(|i| (v >> (32 * i)) as u32))
     }
 
     /// The inverse of [`from_u128`](Self::from_u128).
+    ///
+    /// ```
+    /// use nlwire_families::ovs::attrs::Ufid;
+    /// assert_eq!(Ufid([1, 0, 0, 2]).as_u128(), 1 | (2 << 96));
+    /// ```
     pub fn as_u128(&self) -> u128 {
         self.0
             .iter()
@@ -161,11 +177,21 @@ impl Ufid {
     }
 
     /// The 16 wire bytes (each part in host order).
+    ///
+    /// ```
+    /// use nlwire_families::ovs::attrs::Ufid;
+    /// assert_eq!(Ufid([1, 2, 3, 4]).to_bytes().len(), 16);
+    /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         self.to_array().to_vec()
     }
 
     /// The 16 wire bytes, without allocating.
+    ///
+    /// ```
+    /// use nlwire_families::ovs::attrs::Ufid;
+    /// assert_eq!(Ufid([1, 0, 0, 0]).to_array()[..4], 1u32.to_ne_bytes());
+    /// ```
     pub fn to_array(&self) -> [u8; 16] {
         let mut out = [0u8; 16];
         for (o, p) in out.chunks_exact_mut(4).zip(self.0) {
@@ -175,6 +201,12 @@ impl Ufid {
     }
 
     /// From the wire bytes; `None` unless exactly 16.
+    ///
+    /// ```
+    /// use nlwire_families::ovs::attrs::Ufid;
+    /// assert_eq!(Ufid::from_bytes(&[0; 15]), None);
+    /// assert_eq!(Ufid::from_bytes(&[0; 16]), Some(Ufid::default()));
+    /// ```
     pub fn from_bytes(b: &[u8]) -> Option<Ufid> {
         let b: &[u8; 16] = b.try_into().ok()?;
         let p = |i: usize| u32::from_ne_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]);

@@ -8,9 +8,19 @@ use super::error::{Error, Result};
 use crate::ovs_ct_limit::{VERSION, cmd};
 
 /// `OVS_ZONE_LIMIT_DEFAULT_ZONE`: the limit of zones without one of their own.
+///
+/// ```
+/// assert_eq!(nlwire_families::ovs::ct_limit::DEFAULT_ZONE, -1);
+/// ```
 pub const DEFAULT_ZONE: i32 = -1;
 
 /// A zone's connection limit (`zone` -1 is the default), and in replies its count.
+///
+/// ```
+/// use nlwire_families::ovs::{ZoneLimit, ct_limit::DEFAULT_ZONE};
+/// let l = ZoneLimit { zone: DEFAULT_ZONE, limit: 1000, count: 0 };
+/// assert_eq!(l.zone, -1);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ZoneLimit {
     /// The zone, or [`DEFAULT_ZONE`].
@@ -75,6 +85,14 @@ impl Dpif {
 
     /// The limits and counts of `zones` (every zone with a limit, default first, when
     /// empty).
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// for z in dp.ct_limit_get(&[])? {
+    ///     println!("zone {}: {} of {}", z.zone, z.count, z.limit);
+    /// }
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn ct_limit_get(&mut self, zones: &[i32]) -> Result<Vec<ZoneLimit>> {
         let attrs = if zones.is_empty() {
             CtLimit::default()
@@ -92,6 +110,12 @@ impl Dpif {
     }
 
     /// Removes the limits of `zones` (they fall back to the default).
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// dp.ct_limit_del(&[5])?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn ct_limit_del(&mut self, zones: &[i32]) -> Result<()> {
         let z: Vec<ZoneLimit> = zones
             .iter()

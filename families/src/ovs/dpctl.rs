@@ -23,6 +23,12 @@ use super::attrs::{ActionAttrs, Ufid};
 use super::odp::{self, FlowMatch, ParseError};
 
 /// One datapath of `ovs-dpctl show`.
+///
+/// ```
+/// let d = &nlwire_families::ovs::dpctl::parse_show("system@x:\n  flows: 2\n")?[0];
+/// assert_eq!((d.dp_type.as_str(), d.name.as_str(), d.flows), ("system", "x", Some(2)));
+/// # Ok::<(), nlwire_families::ovs::odp::ParseError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ShowDatapath {
     /// The type prefix (`system`).
@@ -44,6 +50,12 @@ pub struct ShowDatapath {
 }
 
 /// One `port N: name (type...)` line.
+///
+/// ```
+/// let d = &nlwire_families::ovs::dpctl::parse_show("system@x:\n  port 3: eth9\n")?[0];
+/// assert_eq!((d.ports[0].port_no, d.ports[0].port_type.as_str()), (3, ""));
+/// # Ok::<(), nlwire_families::ovs::odp::ParseError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ShowPort {
     /// Port number.
@@ -128,6 +140,13 @@ pub fn parse_show(text: &str) -> Result<Vec<ShowDatapath>, ParseError> {
 }
 
 /// One flow line of `ovs-dpctl dump-flows` (`-m` adds the UFID).
+///
+/// ```
+/// let f = &nlwire_families::ovs::dpctl::parse_dump_flows(
+///     "in_port(1),eth_type(0x0800), packets:1, bytes:64, used:0.1s, actions:2")?[0];
+/// assert_eq!((f.packets, f.key_text.as_str(), f.actions_text.as_str()), (1, "in_port(1),eth_type(0x0800)", "2"));
+/// # Ok::<(), nlwire_families::ovs::odp::ParseError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DumpedFlow {
     /// The UFID (printed with `-m` when the flow has one).

@@ -14,16 +14,41 @@ use super::attrs::Datapath;
 use super::error::{Error, Result};
 
 /// `OVS_DP_F_*`: the user features a datapath is told about.
+///
+/// ```
+/// use nlwire_families::ovs::features::*;
+/// assert_eq!(UNALIGNED | VPORT_PIDS | DISPATCH_UPCALL_PER_CPU, 0b1011);
+/// ```
 pub mod features {
     /// The last attribute of an upcall may be unaligned (`OVS_DP_F_UNALIGNED`).
+    ///
+    /// ```
+    /// assert_eq!(nlwire_families::ovs::features::UNALIGNED, 1);
+    /// ```
     pub const UNALIGNED: u32 = 1 << 0;
     /// Vports carry an array of upcall port ids (`OVS_DP_F_VPORT_PIDS`).
+    ///
+    /// ```
+    /// assert_eq!(nlwire_families::ovs::features::VPORT_PIDS, 2);
+    /// ```
     pub const VPORT_PIDS: u32 = 1 << 1;
     /// Share recirculation ids with tc (`OVS_DP_F_TC_RECIRC_SHARING`).
+    ///
+    /// ```
+    /// assert_eq!(nlwire_families::ovs::features::TC_RECIRC_SHARING, 4);
+    /// ```
     pub const TC_RECIRC_SHARING: u32 = 1 << 2;
     /// Upcalls go to one port id per CPU (`OVS_DP_F_DISPATCH_UPCALL_PER_CPU`).
+    ///
+    /// ```
+    /// assert_eq!(nlwire_families::ovs::features::DISPATCH_UPCALL_PER_CPU, 8);
+    /// ```
     pub const DISPATCH_UPCALL_PER_CPU: u32 = 1 << 3;
     /// A bit no kernel knows: dpif-netlink's probe for kernels that accept anything.
+    ///
+    /// ```
+    /// assert_eq!(nlwire_families::ovs::features::PROBE_UNSUPPORTED, 1 << 31);
+    /// ```
     pub const PROBE_UNSUPPORTED: u32 = 1 << 31;
 }
 
@@ -55,6 +80,12 @@ pub struct Families {
 
 impl Families {
     /// Looks the families up (once per process; later calls hit the cache).
+    ///
+    /// ``` no_run
+    /// let f = nlwire_families::ovs::Families::resolve()?;
+    /// assert_ne!(f.flow, f.packet);
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn resolve() -> Result<Families> {
         let req = |name: &str| -> Result<Arc<sock::genl::Family>> {
             sock::genl::family(name).map_err(Error::from)
@@ -74,6 +105,12 @@ impl Families {
 }
 
 /// Which way the kernel sends a flow miss to userspace.
+///
+/// ```
+/// use nlwire_families::ovs::Dispatch;
+/// let per_cpu = Dispatch::PerCpu(vec![4321; 2]); // CPU 0 and 1 to port id 4321
+/// assert_ne!(per_cpu, Dispatch::PerVport);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Dispatch {
     /// To the port ids of the vport the packet came in on (`OVS_DP_F_VPORT_PIDS`).
@@ -106,6 +143,13 @@ pub struct OpenOptions {
 }
 
 /// What happened during feature negotiation.
+///
+/// ``` no_run
+/// let dp = nlwire_families::ovs::Dpif::create("dp0")?;
+/// let n = dp.negotiation();
+/// println!("old kernel: {}, features {:#x}, tried {:?}", n.old_kernel, n.features, n.attempts);
+/// # Ok::<(), nlwire_families::ovs::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Negotiation {
     /// The kernel accepted the unknown probe bit: it does not check features (old
@@ -118,6 +162,11 @@ pub struct Negotiation {
 }
 
 /// Which way a traced message went.
+///
+/// ```
+/// use nlwire_families::ovs::Direction;
+/// assert_ne!(Direction::Request, Direction::Reply);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
     /// A request to the kernel.
@@ -128,6 +177,16 @@ pub enum Direction {
 
 /// A callback seeing every message a [`Dpif`] sends and receives (family name, command,
 /// direction, bytes): for debugging and for recording fuzz seeds.
+///
+/// ```
+/// use nlwire_families::ovs::{Direction, Trace};
+/// let t: Trace = Box::new(|family, cmd, dir, bytes| {
+///     if dir == Direction::Request {
+///         eprintln!("{family} cmd {cmd}: {} bytes", bytes.len());
+///     }
+/// });
+/// # drop(t);
+/// ```
 pub type Trace = Box<dyn FnMut(&str, u8, Direction, &[u8]) + Send>;
 
 /// An open OVS datapath, with one netlink socket for requests and dumps.
@@ -236,11 +295,24 @@ impl Dpif {
     /// Creates datapath `name` (at most 15 characters), negotiating user features as
     /// dpif-netlink does: probe with an unknown bit, then per-CPU dispatch, falling back
     /// to per-vport.
+    ///
+    /// ``` no_run
+    /// let dp = nlwire_families::ovs::Dpif::create("dp0")?;
+    /// assert!(dp.dp_ifindex() > 0);
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn create(name: &str) -> Result<Dpif> {
         Self::create_with(name, &OpenOptions::default())
     }
 
     /// [`create`](Self::create) with options.
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dispatch, Dpif, OpenOptions};
+    /// let opts = OpenOptions { dispatch: Some(Dispatch::PerVport), ..OpenOptions::default() };
+    /// let dp = Dpif::create_with("dp0", &opts)?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn create_with(name: &str, opts: &OpenOptions) -> Result<Dpif> {
         let mut d = Self::blank(name)?;
         d.negotiate(true, opts)?;
@@ -249,11 +321,24 @@ impl Dpif {
 
     /// Opens the existing datapath `name` and negotiates features on it (as
     /// `ovs-dpctl` does when it opens one: `GET`, then `SET`).
+    ///
+    /// ``` no_run
+    /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// println!("{dp:?}");
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn open(name: &str) -> Result<Dpif> {
         Self::open_with(name, &OpenOptions::default())
     }
 
     /// [`open`](Self::open) with options.
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dispatch, Dpif, OpenOptions};
+    /// let opts = OpenOptions { dispatch: Some(Dispatch::PerVport), no_probe: true, ..Default::default() };
+    /// let dp = Dpif::open_with("dp0", &opts)?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn open_with(name: &str, opts: &OpenOptions) -> Result<Dpif> {
         let mut d = Self::blank(name)?;
         let info = d.get()?;
@@ -264,6 +349,12 @@ impl Dpif {
     }
 
     /// Opens datapath `name` without touching its features (a `GET` only).
+    ///
+    /// ``` no_run
+    /// let dp = nlwire_families::ovs::Dpif::open_existing("dp0")?; // features untouched
+    /// println!("features {:#x}", dp.features());
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn open_existing(name: &str) -> Result<Dpif> {
         let mut d = Self::blank(name)?;
         let info = d.get()?;
@@ -273,64 +364,106 @@ impl Dpif {
     }
 
     /// The datapath's name.
+    ///
+    /// ``` no_run
+    /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// assert_eq!(dp.name(), "dp0");
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The datapath's interface index (its local port's netdev), which every request
     /// carries in `ovs_header`.
+    ///
+    /// ``` no_run
+    /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// assert!(std::path::Path::new(&format!("/sys/class/net/{}", dp.name())).exists());
+    /// println!("ifindex {}", dp.dp_ifindex());
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn dp_ifindex(&self) -> i32 {
         self.dp_ifindex
     }
 
     /// The user features in force (`features::*` bits).
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dpif, features};
+    /// let dp = Dpif::open("dp0")?;
+    /// let per_cpu = dp.features() & features::DISPATCH_UPCALL_PER_CPU != 0;
+    /// # let _ = per_cpu;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn features(&self) -> u32 {
         self.features
     }
 
     /// How the last negotiation went.
+    ///
+    /// ``` no_run
+    /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// assert!(!dp.negotiation().attempts.is_empty());
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn negotiation(&self) -> &Negotiation {
         &self.negotiation
     }
 
     /// The family ids in use.
+    ///
+    /// ``` no_run
+    /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// println!("ovs_flow is family {}", dp.families().flow);
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn families(&self) -> &Families {
         &self.fam
     }
 
     /// The port id of the request socket.
+    ///
+    /// ``` no_run
+    /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// assert_ne!(dp.port_id(), 0);
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn port_id(&self) -> u32 {
         self.sock.port_id()
     }
 
     /// Installs a callback that sees every request and reply (see [`Trace`]).
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// dp.set_trace(Some(Box::new(|fam, cmd, dir, b| eprintln!("{fam} {cmd} {dir:?} {}", b.len()))));
+    /// dp.get()?; // traced
+    /// dp.set_trace(None);
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn set_trace(&mut self, trace: Option<Trace>) {
         self.trace = trace;
     }
 
-    pub(crate) fn trace(&mut self, family: u16, dir: Direction, bytes: &[u8]) {
+    pub(crate) fn trace(&mut self, family: u16, cmd: u8, dir: Direction, bytes: &[u8]) {
         if let Some(t) = &mut self.trace {
-            let cmd = bytes.get(16).copied().unwrap_or(0);
             t(family_name(&self.fam, family), cmd, dir, bytes);
         }
     }
 
     /// Runs the request built in `self.txn` (its reply stays there, for views).
     pub(crate) fn run(&mut self, family: u16) -> Result<()> {
-        if self.trace.is_some() {
-            let req = self.txn.request().to_vec();
-            self.trace(family, Direction::Request, &req);
+        let cmd = self.txn.request().get(16).copied().unwrap_or(0);
+        let name = family_name(&self.fam, family);
+        if let Some(t) = &mut self.trace {
+            t(name, cmd, Direction::Request, self.txn.request());
         }
         self.sock.transact(&mut self.txn)?;
-        if self.trace.is_some() {
-            let bytes = self
-                .txn
-                .result()
-                .map(|r| r.bytes().to_vec())
-                .unwrap_or_default();
-            if !bytes.is_empty() {
-                self.trace(family, Direction::Reply, &bytes);
-            }
+        if let (Some(t), Ok(r)) = (&mut self.trace, self.txn.result())
+            && !r.bytes().is_empty()
+        {
+            t(name, cmd, Direction::Reply, r.bytes());
         }
         Ok(())
     }
@@ -462,11 +595,27 @@ impl Dpif {
     }
 
     /// Sets the user features to exactly `features` (a `SET`).
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dpif, features::*};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// dp.set_features(UNALIGNED | VPORT_PIDS)?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn set_features(&mut self, features: u32) -> Result<()> {
         self.dp_with_features(false, features, &OpenOptions::default())
     }
 
     /// The datapath's attributes now (name, statistics, features, masks cache size).
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// let info = dp.get()?;
+    /// if let Some(s) = info.attrs.stats {
+    ///     println!("hit {} missed {} flows {}", s.n_hit.get(), s.n_missed.get(), s.n_flows.get());
+    /// }
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn get(&mut self) -> Result<DatapathInfo> {
         let attrs = Datapath {
             name: (self.dp_ifindex == 0).then(|| self.name.clone()),
@@ -482,6 +631,12 @@ impl Dpif {
     }
 
     /// Sets the masks cache size (`OVS_DP_ATTR_MASKS_CACHE_SIZE`).
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// dp.set_masks_cache_size(512)?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn set_masks_cache_size(&mut self, size: u32) -> Result<()> {
         let attrs = Datapath {
             name: Some(self.name.clone()),
@@ -494,6 +649,12 @@ impl Dpif {
     }
 
     /// Deletes the datapath (and its ports and flows).
+    ///
+    /// ``` no_run
+    /// let dp = nlwire_families::ovs::Dpif::create("dp9")?;
+    /// dp.destroy()?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn destroy(mut self) -> Result<()> {
         let dpi = self.dp_ifindex;
         self.dp_request(
@@ -505,6 +666,12 @@ impl Dpif {
     }
 
     /// Deletes datapath `name` if it exists; `Ok(false)` when there was none.
+    ///
+    /// ``` no_run
+    /// let existed = nlwire_families::ovs::Dpif::delete_by_name("dp9")?;
+    /// # let _ = existed;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn delete_by_name(name: &str) -> Result<bool> {
         let mut d = Self::blank(name)?;
         let attrs = Datapath {
@@ -519,6 +686,13 @@ impl Dpif {
     }
 
     /// Every datapath of the kernel (a dump).
+    ///
+    /// ``` no_run
+    /// for d in nlwire_families::ovs::Dpif::list()? {
+    ///     println!("{:?} ifindex {}", d.attrs.name, d.dp_ifindex);
+    /// }
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn list() -> Result<Vec<DatapathInfo>> {
         let mut d = Self::blank("")?;
         let fam = d.fam.datapath;
@@ -546,6 +720,13 @@ impl Dpif {
 }
 
 /// A datapath as the kernel describes it.
+///
+/// ``` no_run
+/// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+/// let info: nlwire_families::ovs::DatapathInfo = dp.get()?;
+/// assert_eq!(info.attrs.name.as_deref(), Some("dp0"));
+/// # Ok::<(), nlwire_families::ovs::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DatapathInfo {
     /// Its interface index.

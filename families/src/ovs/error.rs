@@ -25,6 +25,11 @@ pub enum Error {
 
 impl Error {
     /// The errno, when the kernel or a system call gave one.
+    ///
+    /// ```
+    /// use nlwire_families::ovs::Error;
+    /// assert_eq!(Error::BadReply("x").errno(), None);
+    /// ```
     pub fn errno(&self) -> Option<i32> {
         match self {
             Error::Netlink(e) => e.errno(),
@@ -33,16 +38,32 @@ impl Error {
     }
 
     /// `ENOENT` or `ENODEV`: no such flow (`ENOENT`), datapath or port (`ENODEV`).
+    ///
+    /// ```
+    /// use nlwire_families::ovs::Error;
+    /// let e = Error::from(nlwire::sock::Error::Io { op: "x", errno: 19 }); // ENODEV
+    /// assert!(e.is_not_found());
+    /// ```
     pub fn is_not_found(&self) -> bool {
         matches!(self.errno(), Some(2 | 19))
     }
 
     /// `EEXIST`: it exists already.
+    ///
+    /// ```
+    /// use nlwire_families::ovs::Error;
+    /// assert!(Error::from(nlwire::sock::Error::Io { op: "x", errno: 17 }).is_exists());
+    /// ```
     pub fn is_exists(&self) -> bool {
         self.errno() == Some(17)
     }
 
     /// `EOPNOTSUPP`: the kernel does not support the request (a feature, an action).
+    ///
+    /// ```
+    /// use nlwire_families::ovs::Error;
+    /// assert!(Error::from(nlwire::sock::Error::Io { op: "x", errno: 95 }).is_not_supported());
+    /// ```
     pub fn is_not_supported(&self) -> bool {
         self.errno() == Some(95)
     }
@@ -80,4 +101,9 @@ impl From<nlwire::Error> for Error {
 }
 
 /// `Result` with [`Error`].
+///
+/// ```
+/// fn f() -> nlwire_families::ovs::Result<u32> { Ok(1) }
+/// assert_eq!(f().unwrap(), 1);
+/// ```
 pub type Result<T> = core::result::Result<T, Error>;

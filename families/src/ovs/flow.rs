@@ -23,6 +23,13 @@ mod a {
 }
 
 /// How a put treats an existing flow.
+///
+/// ```
+/// use nlwire_families::ovs::{FlowPut, PutMode, attrs::KeyAttrs};
+/// let p = FlowPut::new(KeyAttrs::default(), vec![]).with_mode(PutMode::Modify);
+/// assert_eq!(p.mode, PutMode::Modify);
+/// assert_eq!(PutMode::default(), PutMode::Create);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PutMode {
     /// Create; `EEXIST` if the flow exists (`NEW` with `NLM_F_CREATE`: the kernel takes
@@ -69,6 +76,12 @@ pub struct FlowPut {
 
 impl FlowPut {
     /// A flow creation with an exact key.
+    ///
+    /// ```
+    /// use nlwire_families::ovs::{FlowPut, attrs::*};
+    /// let p = FlowPut::new(KeyAttrs { in_port: Some(1), ..Default::default() }, vec![ActionAttrs::Output(2)]);
+    /// assert!(p.mask.is_none() && p.ufid.is_none());
+    /// ```
     pub fn new(key: KeyAttrs, actions: Vec<ActionAttrs>) -> FlowPut {
         FlowPut {
             key,
@@ -78,6 +91,13 @@ impl FlowPut {
     }
 
     /// From a [`FlowMatch`].
+    ///
+    /// ```
+    /// use nlwire_families::ovs::{FlowPut, odp};
+    /// let p = FlowPut::from_match(odp::parse_key("in_port(1),eth_type(0x0806),arp(op=1)")?, vec![]);
+    /// assert!(p.mask.is_some());
+    /// # Ok::<(), odp::ParseError>(())
+    /// ```
     pub fn from_match(m: FlowMatch, actions: Vec<ActionAttrs>) -> FlowPut {
         FlowPut {
             key: m.key,
@@ -88,18 +108,36 @@ impl FlowPut {
     }
 
     /// Sets the mask.
+    ///
+    /// ```
+    /// use nlwire_families::ovs::{FlowPut, attrs::KeyAttrs};
+    /// let p = FlowPut::new(KeyAttrs::default(), vec![]).with_mask(KeyAttrs::default());
+    /// assert!(p.mask.is_some());
+    /// ```
     pub fn with_mask(mut self, mask: KeyAttrs) -> Self {
         self.mask = Some(mask);
         self
     }
 
     /// Sets the UFID.
+    ///
+    /// ```
+    /// use nlwire_families::ovs::{FlowPut, attrs::{KeyAttrs, Ufid}};
+    /// let p = FlowPut::new(KeyAttrs::default(), vec![]).with_ufid(Ufid::from_u128(5));
+    /// assert_eq!(p.ufid, Some(Ufid::from_u128(5)));
+    /// ```
     pub fn with_ufid(mut self, u: Ufid) -> Self {
         self.ufid = Some(u);
         self
     }
 
     /// Sets the mode.
+    ///
+    /// ```
+    /// use nlwire_families::ovs::{FlowPut, PutMode, attrs::KeyAttrs};
+    /// let p = FlowPut::new(KeyAttrs::default(), vec![]).with_mode(PutMode::CreateOrModify);
+    /// assert_eq!(p.mode, PutMode::CreateOrModify);
+    /// ```
     pub fn with_mode(mut self, m: PutMode) -> Self {
         self.mode = m;
         self
@@ -141,6 +179,13 @@ impl FlowPut {
 }
 
 /// Which flow: by UFID, or by (exact, unmasked) key.
+///
+/// ```
+/// use nlwire_families::ovs::{FlowId, attrs::{KeyAttrs, Ufid}};
+/// let k = KeyAttrs::default();
+/// let ids = [FlowId::Ufid(Ufid::from_u128(1)), FlowId::Key(&k)];
+/// assert_ne!(ids[0], ids[1]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlowId<'a> {
     /// The flow's UFID.
@@ -163,6 +208,17 @@ impl FlowId<'_> {
 }
 
 /// A flow as the kernel sent it: a zero-copy view of the reply or dump message.
+///
+/// ``` no_run
+/// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+/// let mut dump = dp.flow_dump(false)?;
+/// while let Some(f) = dump.next() {
+///     let f = f?; // borrows the receive buffer
+///     let key = f.attrs.key.unwrap();
+///     println!("in_port {:?}", key.in_port);
+/// }
+/// # Ok::<(), nlwire_families::ovs::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FlowEntry<'a> {
     /// The datapath it belongs to.
@@ -182,16 +238,40 @@ impl<'a> FlowEntry<'a> {
     }
 
     /// The UFID, if the flow has one of 16 bytes.
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// let f = dp.flow_get(FlowId::Ufid(Ufid::from_u128(1)))?;
+    /// assert_eq!(f.ufid(), Some(Ufid::from_u128(1)));
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn ufid(&self) -> Option<Ufid> {
         self.attrs.ufid.and_then(Ufid::from_bytes)
     }
 
     /// Packets and bytes matched.
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// let s = dp.flow_get(FlowId::Ufid(Ufid::from_u128(1)))?.stats();
+    /// println!("{} packets, {} bytes", s.n_packets.get(), s.n_bytes.get());
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn stats(&self) -> OvsFlowStats {
         self.attrs.stats.copied().unwrap_or_default()
     }
 
     /// The key and mask, owned (for comparison, printing, re-installing).
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid, odp};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// let m = dp.flow_get(FlowId::Ufid(Ufid::from_u128(1)))?.to_match();
+    /// println!("{}", odp::format_key(&m.key, m.mask.as_ref(), false));
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn to_match(&self) -> FlowMatch {
         FlowMatch {
             key: self.attrs.key.map(KeyAttrs::from_view).unwrap_or_default(),
@@ -200,11 +280,28 @@ impl<'a> FlowEntry<'a> {
     }
 
     /// The actions, owned (`None` when the reply omitted them).
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid, odp};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// let a = dp.flow_get(FlowId::Ufid(Ufid::from_u128(1)))?.actions().unwrap_or_default();
+    /// println!("actions:{}", odp::format_actions(&a));
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn actions(&self) -> Option<Vec<ActionAttrs>> {
         self.attrs.actions.map(<Vec<ActionAttrs>>::from_view)
     }
 
     /// The whole flow, owned.
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// let owned = dp.flow_get(FlowId::Ufid(Ufid::from_u128(1)))?.into_owned();
+    /// dp.flow_flush()?; // `owned` outlives the reply buffer
+    /// # let _ = owned;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn into_owned(self) -> FlowAttrs {
         self.attrs.into_owned()
     }
@@ -212,6 +309,12 @@ impl<'a> FlowEntry<'a> {
 
 /// A flow dump in progress: call [`next`](Self::next) until `None`. Each entry borrows
 /// the receive buffer until the next call.
+///
+/// ``` no_run
+/// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+/// println!("{} flows", dp.flow_dump(true)?.count()?);
+/// # Ok::<(), nlwire_families::ovs::Error>(())
+/// ```
 pub struct FlowDump<'d> {
     dump: Dump<'d, Kernel>,
     trace: &'d mut Option<Trace>,
@@ -220,6 +323,15 @@ pub struct FlowDump<'d> {
 
 impl FlowDump<'_> {
     /// The next flow, `None` at the end, or the error that ended the dump.
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// let mut dump = dp.flow_dump(true)?;
+    /// while let Some(f) = dump.next() {
+    ///     println!("{:?}", f?.ufid());
+    /// }
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     #[allow(clippy::should_implement_trait)] // a lending iterator: entries borrow `self`
     pub fn next(&mut self) -> Option<Result<FlowEntry<'_>>> {
         let m = match self.dump.next_msg()? {
@@ -238,6 +350,13 @@ impl FlowDump<'_> {
     }
 
     /// Reads to the end, counting flows: how a caller checks a dump is complete.
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// let n = dp.flow_dump(true)?.count()?;
+    /// # let _ = n;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn count(mut self) -> Result<usize> {
         let mut n = 0;
         while let Some(e) = self.next() {
@@ -249,6 +368,13 @@ impl FlowDump<'_> {
 }
 
 /// One operation of a [`Dpif::flow_operate`] batch.
+///
+/// ```
+/// use nlwire_families::ovs::{FlowId, FlowOp, FlowPut, attrs::*};
+/// let p = FlowPut::new(KeyAttrs::default(), vec![]);
+/// let ops = [FlowOp::Put(&p), FlowOp::Del(FlowId::Ufid(Ufid::from_u128(3)))];
+/// assert_eq!(ops.len(), 2);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlowOp<'a> {
     /// Install a flow.
@@ -307,6 +433,16 @@ impl Dpif {
     }
 
     /// The flow the last echoed put, get or delete returned.
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dpif, FlowPut, attrs::*};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// let mut p = FlowPut::new(KeyAttrs { in_port: Some(1), ..Default::default() }, vec![]);
+    /// p.echo = true;
+    /// dp.flow_put(&p)?;
+    /// println!("{:?}", dp.flow_last_reply()?.to_match());
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn flow_last_reply(&self) -> Result<FlowEntry<'_>> {
         FlowEntry::decode(&self.reply_msg()?)
     }
@@ -327,17 +463,39 @@ impl Dpif {
     }
 
     /// Deletes one flow.
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// dp.flow_del(FlowId::Ufid(Ufid::from_u128(1)))?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn flow_del(&mut self, id: FlowId<'_>) -> Result<()> {
         self.flow_txn(cmd::DEL, NLM_F_ACK, |b| id.encode(b))
     }
 
     /// Deletes one flow and returns it as it was (statistics included).
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid};
+    /// let mut dp = Dpif::open("dp0")?;
+    /// let last = dp.flow_del_echo(FlowId::Ufid(Ufid::from_u128(1)))?;
+    /// println!("it had matched {} packets", last.stats().n_packets.get());
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn flow_del_echo(&mut self, id: FlowId<'_>) -> Result<FlowEntry<'_>> {
         self.flow_txn(cmd::DEL, NLM_F_ECHO, |b| id.encode(b))?;
         self.flow_last_reply()
     }
 
     /// Deletes every flow of the datapath.
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// dp.flow_flush()?;
+    /// assert_eq!(dp.flow_dump(true)?.count()?, 0);
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn flow_flush(&mut self) -> Result<()> {
         self.flow_txn(cmd::DEL, NLM_F_ACK, |_| Ok(()))
     }
@@ -365,7 +523,7 @@ impl Dpif {
         })?;
         if self.trace.is_some() {
             let req = self.scratch.to_vec();
-            self.trace(fam, Direction::Request, &req);
+            self.trace(fam, cmd::GET, Direction::Request, &req);
         }
         let Dpif {
             sock,

@@ -8,6 +8,12 @@ use super::error::{Error, Result};
 use crate::ovs_meter::{MeterBandType, VERSION, cmd};
 
 /// One drop band: above `rate` (kbps, or packets per second), with a `burst` size.
+///
+/// ```
+/// use nlwire_families::ovs::DropBand;
+/// let b = DropBand { rate: 10_000, burst: 10_000 };
+/// assert_eq!(b.rate, b.burst);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DropBand {
     /// Rate above which packets are dropped.
@@ -82,6 +88,13 @@ impl Dpif {
     }
 
     /// Meter `id` with its statistics (and per-band statistics).
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// let m = dp.meter_get(1)?;
+    /// println!("{:?}", m.stats);
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn meter_get(&mut self, id: u32) -> Result<Meter> {
         let attrs = Meter {
             id: Some(id),
@@ -91,6 +104,12 @@ impl Dpif {
     }
 
     /// Deletes meter `id`; returns its last statistics.
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// dp.meter_del(1)?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn meter_del(&mut self, id: u32) -> Result<Meter> {
         let attrs = Meter {
             id: Some(id),

@@ -50,6 +50,12 @@ pub struct Execute<'p> {
 
 impl<'p> Execute<'p> {
     /// An Ethernet frame and its actions.
+    ///
+    /// ```
+    /// use nlwire_families::ovs::{Execute, attrs::ActionAttrs};
+    /// let e = Execute::ethernet(&[0u8; 60], vec![ActionAttrs::Output(1)]);
+    /// assert_eq!(e.packet.len(), 60);
+    /// ```
     pub fn ethernet(packet: &'p [u8], actions: Vec<ActionAttrs>) -> Execute<'p> {
         Execute {
             packet,
@@ -65,6 +71,11 @@ impl<'p> Execute<'p> {
     }
 
     /// Sets the input port.
+    ///
+    /// ```
+    /// use nlwire_families::ovs::Execute;
+    /// assert_eq!(Execute::ethernet(&[0u8; 60], vec![]).in_port(3).key.in_port, Some(3));
+    /// ```
     pub fn in_port(mut self, port: u32) -> Self {
         self.key.in_port = Some(port);
         self
@@ -122,6 +133,11 @@ impl Dpif {
 }
 
 /// Why an upcall came.
+///
+/// ```
+/// use nlwire_families::ovs::UpcallKind;
+/// assert_ne!(UpcallKind::Miss, UpcallKind::Action);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UpcallKind {
     /// No flow matched (`OVS_PACKET_CMD_MISS`).
@@ -131,6 +147,15 @@ pub enum UpcallKind {
 }
 
 /// An upcall, viewed in the upcall socket's receive buffer: the frame is not copied.
+///
+/// ``` no_run
+/// let mut up = nlwire_families::ovs::UpcallSocket::open()?;
+/// if let Some(u) = up.try_recv()? {
+///     let frame: &[u8] = u.packet(); // in the socket's buffer, not copied
+///     println!("{:?} {} bytes", u.kind, frame.len());
+/// }
+/// # Ok::<(), nlwire_families::ovs::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Upcall<'a> {
     /// Miss or action.
@@ -146,16 +171,45 @@ pub struct Upcall<'a> {
 
 impl<'a> Upcall<'a> {
     /// The frame (empty if the kernel sent none).
+    ///
+    /// ``` no_run
+    /// let mut up = nlwire_families::ovs::UpcallSocket::open()?;
+    /// if let Some(u) = up.try_recv()? {
+    ///     assert!(u.packet().len() >= 14);
+    /// }
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn packet(&self) -> &'a [u8] {
         self.attrs.packet.unwrap_or(&[])
     }
 
     /// The key, owned.
+    ///
+    /// ``` no_run
+    /// let mut up = nlwire_families::ovs::UpcallSocket::open()?;
+    /// if let Some(u) = up.try_recv()? {
+    ///     println!("in_port {:?}", u.key().in_port);
+    /// }
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn key(&self) -> KeyAttrs {
         self.attrs.key.map(KeyAttrs::from_view).unwrap_or_default()
     }
 
     /// Decodes an upcall message.
+    ///
+    /// ```
+    /// use nlwire::{Encode, MsgBuf, OvsHeader, zerocopy::IntoBytes};
+    /// use nlwire_families::ovs::{Upcall, UpcallKind, attrs::Packet};
+    /// let mut b = MsgBuf::new();
+    /// let m = b.start_genl_msg(0x20, 0, 1, 1); // OVS_PACKET_CMD_MISS
+    /// b.put(OvsHeader::new(5).as_bytes());
+    /// Packet { packet: Some(vec![0; 14]), ..Default::default() }.encode(&mut b)?;
+    /// b.end_msg(m)?;
+    /// let u = Upcall::decode(&nlwire::Msg::parse(b.as_slice())?)?;
+    /// assert_eq!((u.kind, u.dp_ifindex, u.packet().len()), (UpcallKind::Miss, 5, 14));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn decode(m: &Msg<'a>) -> Result<Upcall<'a>> {
         let (c, dp_ifindex, attrs) = ovs_parts(m)?;
         let kind = match c {
@@ -205,6 +259,12 @@ impl core::fmt::Debug for UpcallSocket {
 
 impl UpcallSocket {
     /// Opens a generic netlink socket for upcalls.
+    ///
+    /// ``` no_run
+    /// let up = nlwire_families::ovs::UpcallSocket::open()?;
+    /// println!("send upcalls to port id {}", up.port_id());
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn open() -> Result<UpcallSocket> {
         let packet_family = sock::genl::family_id(crate::ovs_packet::FAMILY_NAME)?;
         Ok(UpcallSocket {
@@ -216,12 +276,27 @@ impl UpcallSocket {
     }
 
     /// The port id to send upcalls to.
+    ///
+    /// ``` no_run
+    /// let up = nlwire_families::ovs::UpcallSocket::open()?;
+    /// assert_ne!(up.port_id(), 0);
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn port_id(&self) -> u32 {
         self.sock.port_id()
     }
 
     /// Waits up to `timeout` for an upcall; `Ok(None)` when none came. An overflowed
     /// receive buffer is counted in [`lost`](Self::lost) and receiving goes on.
+    ///
+    /// ``` no_run
+    /// let mut up = nlwire_families::ovs::UpcallSocket::open()?;
+    /// match up.recv_timeout(std::time::Duration::from_millis(100))? {
+    ///     Some(u) => println!("{:?}", u.kind),
+    ///     None => println!("nothing in 100 ms"),
+    /// }
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn recv_timeout(&mut self, timeout: Duration) -> Result<Option<Upcall<'_>>> {
         let deadline = std::time::Instant::now() + timeout;
         loop {
@@ -238,6 +313,14 @@ impl UpcallSocket {
     }
 
     /// The next upcall if one is queued, without waiting.
+    ///
+    /// ``` no_run
+    /// let mut up = nlwire_families::ovs::UpcallSocket::open()?;
+    /// while let Some(u) = up.try_recv()? {
+    ///     println!("{:?}", u.kind);
+    /// }
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn try_recv(&mut self) -> Result<Option<Upcall<'_>>> {
         if self.receive(false)? {
             self.decode_last()

@@ -34,6 +34,11 @@ pub struct VportSpec {
 
 impl VportSpec {
     /// A port of type `t`.
+    ///
+    /// ```
+    /// use nlwire_families::{ovs::VportSpec, ovs_vport::VportType};
+    /// assert_eq!(VportSpec::new(VportType::GRE, "gre0").vport_type, VportType::GRE);
+    /// ```
     pub fn new(t: VportType, name: &str) -> VportSpec {
         VportSpec {
             vport_type: t,
@@ -45,16 +50,28 @@ impl VportSpec {
     }
 
     /// An internal port: the kernel creates a netdev of that name.
+    ///
+    /// ```
+    /// assert_eq!(nlwire_families::ovs::VportSpec::internal("p").vport_type.0, 2);
+    /// ```
     pub fn internal(name: &str) -> VportSpec {
         Self::new(VportType::INTERNAL, name)
     }
 
     /// An existing netdev attached to the datapath.
+    ///
+    /// ```
+    /// assert_eq!(nlwire_families::ovs::VportSpec::netdev("eth1").vport_type.0, 1);
+    /// ```
     pub fn netdev(name: &str) -> VportSpec {
         Self::new(VportType::NETDEV, name)
     }
 
     /// A VXLAN tunnel port on UDP port `dst_port` (needs the `vport-vxlan` module).
+    ///
+    /// ```
+    /// assert_eq!(nlwire_families::ovs::VportSpec::vxlan("vx0", 4789).vport_type.0, 4);
+    /// ```
     pub fn vxlan(name: &str, dst_port: u16) -> VportSpec {
         VportSpec {
             options: Some(VportOptions {
@@ -66,6 +83,10 @@ impl VportSpec {
     }
 
     /// A Geneve tunnel port on UDP port `dst_port` (needs `vport-geneve`).
+    ///
+    /// ```
+    /// assert_eq!(nlwire_families::ovs::VportSpec::geneve("gnv0", 6081).vport_type.0, 5);
+    /// ```
     pub fn geneve(name: &str, dst_port: u16) -> VportSpec {
         VportSpec {
             options: Some(VportOptions {
@@ -77,12 +98,21 @@ impl VportSpec {
     }
 
     /// Asks for port number `n`.
+    ///
+    /// ```
+    /// assert_eq!(nlwire_families::ovs::VportSpec::internal("p").with_port_no(7).port_no, Some(7));
+    /// ```
     pub fn with_port_no(mut self, n: u32) -> Self {
         self.port_no = Some(n);
         self
     }
 
     /// Sets the upcall port ids.
+    ///
+    /// ```
+    /// let s = nlwire_families::ovs::VportSpec::internal("p").with_upcall_pids(&[1, 2]);
+    /// assert_eq!(s.upcall_pids, [1, 2]);
+    /// ```
     pub fn with_upcall_pids(mut self, pids: &[u32]) -> Self {
         self.upcall_pids = pids.to_vec();
         self
@@ -90,6 +120,12 @@ impl VportSpec {
 }
 
 /// Which port: by number or by name.
+///
+/// ```
+/// use nlwire_families::ovs::VportId;
+/// assert_eq!(VportId::from(3), VportId::Number(3));
+/// assert_eq!(VportId::from("vp1"), VportId::Name("vp1"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VportId<'a> {
     /// Port number in the datapath.
@@ -181,6 +217,13 @@ impl Dpif {
 
     /// A port's attributes: number, type, name, upcall port ids, statistics, ifindex,
     /// options.
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// let v = dp.vport_get("vp1".into())?;
+    /// println!("port {:?} tx {:?}", v.port_no, v.stats.map(|s| s.tx_packets.get()));
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn vport_get(&mut self, id: VportId<'_>) -> Result<Vport> {
         let attrs = id_attrs(id);
         let dpi = self.dp_ifindex;
@@ -189,6 +232,12 @@ impl Dpif {
     }
 
     /// Sets a port's upcall port ids (per-vport dispatch).
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// dp.vport_set_upcall_pids(1.into(), &[4321])?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn vport_set_upcall_pids(&mut self, id: VportId<'_>, upcall_pids: &[u32]) -> Result<()> {
         let mut attrs = id_attrs(id);
         attrs.upcall_pid = Some(pids(upcall_pids));
@@ -198,6 +247,14 @@ impl Dpif {
 
     /// Sets arbitrary attributes of a port (`OVS_VPORT_CMD_SET`): `attrs` must name the
     /// port (number or name); the kernel applies `upcall_pid` and `options`.
+    ///
+    /// ``` no_run
+    /// use nlwire_families::ovs::attrs::Vport;
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// let v = dp.vport_set(&Vport { port_no: Some(1), ..Default::default() })?;
+    /// # let _ = v;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn vport_set(&mut self, attrs: &Vport) -> Result<Vport> {
         let dpi = self.dp_ifindex;
         self.vport_request(cmd::SET, NLM_F_ECHO, dpi, attrs)?;
@@ -205,6 +262,12 @@ impl Dpif {
     }
 
     /// Deletes a port (the kernel destroys an internal or tunnel port's netdev).
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// dp.vport_del("vp1".into())?;
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn vport_del(&mut self, id: VportId<'_>) -> Result<()> {
         let attrs = id_attrs(id);
         let dpi = self.dp_ifindex;
@@ -212,6 +275,14 @@ impl Dpif {
     }
 
     /// Every port of the datapath, in the kernel's order.
+    ///
+    /// ``` no_run
+    /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
+    /// for v in dp.vport_dump()? {
+    ///     println!("port {:?}: {:?}", v.port_no, v.name);
+    /// }
+    /// # Ok::<(), nlwire_families::ovs::Error>(())
+    /// ```
     pub fn vport_dump(&mut self) -> Result<Vec<Vport>> {
         let fam = self.fam.vport;
         let dpi = self.dp_ifindex;

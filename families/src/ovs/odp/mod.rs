@@ -209,6 +209,13 @@ pub fn split_masked(m: &MaskedKeyAttrs) -> (KeyAttrs, KeyAttrs) {
 
 /// The inverse of [`split_masked`]: the attributes a masked set can carry, from a key
 /// and a mask (a mask attribute that is missing counts as zero).
+///
+/// ```
+/// use nlwire_families::ovs::{attrs::*, odp};
+/// let k = KeyAttrs { skb_mark: Some(1), ..Default::default() };
+/// let m = odp::join_masked(&k, &KeyAttrs::default()); // no mask given: zero
+/// assert_eq!(m.skb_mark.unwrap().mask.get(), 0);
+/// ```
 pub fn join_masked(k: &KeyAttrs, x: &KeyAttrs) -> MaskedKeyAttrs {
     use super::attrs::*;
     let mut m = MaskedKeyAttrs::default();
