@@ -401,12 +401,9 @@ fn vm_dpctl_flows_decode_as_dpctl_prints_them() {
             odp::normalize_actions(&odp::parse_actions(&printed_acts).unwrap()),
             odp::normalize_actions(&t.actions)
         );
-        if printed != t.key_text || printed_acts != t.actions_text {
-            println!(
-                "text differs (values agree):\n  dpctl: {} actions:{}\n  ours:  {printed} actions:{printed_acts}",
-                t.key_text, t.actions_text
-            );
-        }
+        // Beyond values: our printer writes exactly what ovs-dpctl writes.
+        assert_eq!(printed, t.key_text, "key text");
+        assert_eq!(printed_acts, t.actions_text, "actions text");
     }
 
     // And each flow as it was added is what the kernel reports (normalization knows
@@ -499,6 +496,15 @@ fn vm_api_flows_show_in_dpctl_and_get_by_ufid() {
     }
 
     // Get by UFID returns the flow as put.
+    // Verbose (`-m`) text too: our printer, verbose, on our get of each flow.
+    for t in &theirs {
+        let e = dp.flow_get(FlowId::Ufid(t.ufid.unwrap())).unwrap();
+        let m = e.to_match();
+        let ours = odp::format_key(&m.key, m.mask.as_ref(), true);
+        assert_eq!(ours, t.key_text, "verbose key text");
+        assert_eq!(odp::format_actions(&e.actions().unwrap()), t.actions_text);
+    }
+
     for p in &puts {
         let e = dp
             .flow_get(FlowId::Ufid(p.ufid.unwrap()))
