@@ -86,7 +86,7 @@ impl Dpif {
     /// The limits and counts of `zones` (every zone with a limit, default first, when
     /// empty).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// for z in dp.ct_limit_get(&[])? {
     ///     println!("zone {}: {} of {}", z.zone, z.count, z.limit);
@@ -111,7 +111,7 @@ impl Dpif {
 
     /// Removes the limits of `zones` (they fall back to the default).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// dp.ct_limit_del(&[5])?;
     /// # Ok::<(), nlwire_families::ovs::Error>(())

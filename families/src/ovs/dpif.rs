@@ -81,7 +81,7 @@ pub struct Families {
 impl Families {
     /// Looks the families up (once per process; later calls hit the cache).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let f = nlwire_families::ovs::Families::resolve()?;
     /// assert_ne!(f.flow, f.packet);
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -144,7 +144,7 @@ pub struct OpenOptions {
 
 /// What happened during feature negotiation.
 ///
-/// ``` no_run
+/// ```no_run
 /// let dp = nlwire_families::ovs::Dpif::create("dp0")?;
 /// let n = dp.negotiation();
 /// println!("old kernel: {}, features {:#x}, tried {:?}", n.old_kernel, n.features, n.attempts);
@@ -296,7 +296,7 @@ impl Dpif {
     /// dpif-netlink does: probe with an unknown bit, then per-CPU dispatch, falling back
     /// to per-vport.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let dp = nlwire_families::ovs::Dpif::create("dp0")?;
     /// assert!(dp.dp_ifindex() > 0);
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -307,7 +307,7 @@ impl Dpif {
 
     /// [`create`](Self::create) with options.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dispatch, Dpif, OpenOptions};
     /// let opts = OpenOptions { dispatch: Some(Dispatch::PerVport), ..OpenOptions::default() };
     /// let dp = Dpif::create_with("dp0", &opts)?;
@@ -322,7 +322,7 @@ impl Dpif {
     /// Opens the existing datapath `name` and negotiates features on it (as
     /// `ovs-dpctl` does when it opens one: `GET`, then `SET`).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// println!("{dp:?}");
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -333,7 +333,7 @@ impl Dpif {
 
     /// [`open`](Self::open) with options.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dispatch, Dpif, OpenOptions};
     /// let opts = OpenOptions { dispatch: Some(Dispatch::PerVport), no_probe: true, ..Default::default() };
     /// let dp = Dpif::open_with("dp0", &opts)?;
@@ -350,7 +350,7 @@ impl Dpif {
 
     /// Opens datapath `name` without touching its features (a `GET` only).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let dp = nlwire_families::ovs::Dpif::open_existing("dp0")?; // features untouched
     /// println!("features {:#x}", dp.features());
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -365,7 +365,7 @@ impl Dpif {
 
     /// The datapath's name.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// assert_eq!(dp.name(), "dp0");
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -377,7 +377,7 @@ impl Dpif {
     /// The datapath's interface index (its local port's netdev), which every request
     /// carries in `ovs_header`.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// assert!(std::path::Path::new(&format!("/sys/class/net/{}", dp.name())).exists());
     /// println!("ifindex {}", dp.dp_ifindex());
@@ -389,7 +389,7 @@ impl Dpif {
 
     /// The user features in force (`features::*` bits).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dpif, features};
     /// let dp = Dpif::open("dp0")?;
     /// let per_cpu = dp.features() & features::DISPATCH_UPCALL_PER_CPU != 0;
@@ -402,7 +402,7 @@ impl Dpif {
 
     /// How the last negotiation went.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// assert!(!dp.negotiation().attempts.is_empty());
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -413,7 +413,7 @@ impl Dpif {
 
     /// The family ids in use.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// println!("ovs_flow is family {}", dp.families().flow);
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -424,7 +424,7 @@ impl Dpif {
 
     /// The port id of the request socket.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// assert_ne!(dp.port_id(), 0);
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -435,7 +435,7 @@ impl Dpif {
 
     /// Installs a callback that sees every request and reply (see [`Trace`]).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// dp.set_trace(Some(Box::new(|fam, cmd, dir, b| eprintln!("{fam} {cmd} {dir:?} {}", b.len()))));
     /// dp.get()?; // traced
@@ -596,7 +596,7 @@ impl Dpif {
 
     /// Sets the user features to exactly `features` (a `SET`).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dpif, features::*};
     /// let mut dp = Dpif::open("dp0")?;
     /// dp.set_features(UNALIGNED | VPORT_PIDS)?;
@@ -608,7 +608,7 @@ impl Dpif {
 
     /// The datapath's attributes now (name, statistics, features, masks cache size).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// let info = dp.get()?;
     /// if let Some(s) = info.attrs.stats {
@@ -632,7 +632,7 @@ impl Dpif {
 
     /// Sets the masks cache size (`OVS_DP_ATTR_MASKS_CACHE_SIZE`).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// dp.set_masks_cache_size(512)?;
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -650,7 +650,7 @@ impl Dpif {
 
     /// Deletes the datapath (and its ports and flows).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let dp = nlwire_families::ovs::Dpif::create("dp9")?;
     /// dp.destroy()?;
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -667,7 +667,7 @@ impl Dpif {
 
     /// Deletes datapath `name` if it exists; `Ok(false)` when there was none.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let existed = nlwire_families::ovs::Dpif::delete_by_name("dp9")?;
     /// # let _ = existed;
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -687,7 +687,7 @@ impl Dpif {
 
     /// Every datapath of the kernel (a dump).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// for d in nlwire_families::ovs::Dpif::list()? {
     ///     println!("{:?} ifindex {}", d.attrs.name, d.dp_ifindex);
     /// }
@@ -721,7 +721,7 @@ impl Dpif {
 
 /// A datapath as the kernel describes it.
 ///
-/// ``` no_run
+/// ```no_run
 /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
 /// let info: nlwire_families::ovs::DatapathInfo = dp.get()?;
 /// assert_eq!(info.attrs.name.as_deref(), Some("dp0"));

@@ -209,7 +209,7 @@ impl FlowId<'_> {
 
 /// A flow as the kernel sent it: a zero-copy view of the reply or dump message.
 ///
-/// ``` no_run
+/// ```no_run
 /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
 /// let mut dump = dp.flow_dump(false)?;
 /// while let Some(f) = dump.next() {
@@ -239,7 +239,7 @@ impl<'a> FlowEntry<'a> {
 
     /// The UFID, if the flow has one of 16 bytes.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid};
     /// let mut dp = Dpif::open("dp0")?;
     /// let f = dp.flow_get(FlowId::Ufid(Ufid::from_u128(1)))?;
@@ -252,7 +252,7 @@ impl<'a> FlowEntry<'a> {
 
     /// Packets and bytes matched.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid};
     /// let mut dp = Dpif::open("dp0")?;
     /// let s = dp.flow_get(FlowId::Ufid(Ufid::from_u128(1)))?.stats();
@@ -265,7 +265,7 @@ impl<'a> FlowEntry<'a> {
 
     /// The key and mask, owned (for comparison, printing, re-installing).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid, odp};
     /// let mut dp = Dpif::open("dp0")?;
     /// let m = dp.flow_get(FlowId::Ufid(Ufid::from_u128(1)))?.to_match();
@@ -281,7 +281,7 @@ impl<'a> FlowEntry<'a> {
 
     /// The actions, owned (`None` when the reply omitted them).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid, odp};
     /// let mut dp = Dpif::open("dp0")?;
     /// let a = dp.flow_get(FlowId::Ufid(Ufid::from_u128(1)))?.actions().unwrap_or_default();
@@ -294,7 +294,7 @@ impl<'a> FlowEntry<'a> {
 
     /// The whole flow, owned.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid};
     /// let mut dp = Dpif::open("dp0")?;
     /// let owned = dp.flow_get(FlowId::Ufid(Ufid::from_u128(1)))?.into_owned();
@@ -310,7 +310,7 @@ impl<'a> FlowEntry<'a> {
 /// A flow dump in progress: call [`next`](Self::next) until `None`. Each entry borrows
 /// the receive buffer until the next call.
 ///
-/// ``` no_run
+/// ```no_run
 /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
 /// println!("{} flows", dp.flow_dump(true)?.count()?);
 /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -324,7 +324,7 @@ pub struct FlowDump<'d> {
 impl FlowDump<'_> {
     /// The next flow, `None` at the end, or the error that ended the dump.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// let mut dump = dp.flow_dump(true)?;
     /// while let Some(f) = dump.next() {
@@ -351,7 +351,7 @@ impl FlowDump<'_> {
 
     /// Reads to the end, counting flows: how a caller checks a dump is complete.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// let n = dp.flow_dump(true)?.count()?;
     /// # let _ = n;
@@ -434,7 +434,7 @@ impl Dpif {
 
     /// The flow the last echoed put, get or delete returned.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dpif, FlowPut, attrs::*};
     /// let mut dp = Dpif::open("dp0")?;
     /// let mut p = FlowPut::new(KeyAttrs { in_port: Some(1), ..Default::default() }, vec![]);
@@ -464,7 +464,7 @@ impl Dpif {
 
     /// Deletes one flow.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid};
     /// let mut dp = Dpif::open("dp0")?;
     /// dp.flow_del(FlowId::Ufid(Ufid::from_u128(1)))?;
@@ -476,7 +476,7 @@ impl Dpif {
 
     /// Deletes one flow and returns it as it was (statistics included).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::{Dpif, FlowId, attrs::Ufid};
     /// let mut dp = Dpif::open("dp0")?;
     /// let last = dp.flow_del_echo(FlowId::Ufid(Ufid::from_u128(1)))?;
@@ -490,7 +490,7 @@ impl Dpif {
 
     /// Deletes every flow of the datapath.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// dp.flow_flush()?;
     /// assert_eq!(dp.flow_dump(true)?.count()?, 0);

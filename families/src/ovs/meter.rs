@@ -89,7 +89,7 @@ impl Dpif {
 
     /// Meter `id` with its statistics (and per-band statistics).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// let m = dp.meter_get(1)?;
     /// println!("{:?}", m.stats);
@@ -105,7 +105,7 @@ impl Dpif {
 
     /// Deletes meter `id`; returns its last statistics.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// dp.meter_del(1)?;
     /// # Ok::<(), nlwire_families::ovs::Error>(())

@@ -148,7 +148,7 @@ pub enum UpcallKind {
 
 /// An upcall, viewed in the upcall socket's receive buffer: the frame is not copied.
 ///
-/// ``` no_run
+/// ```no_run
 /// let mut up = nlwire_families::ovs::UpcallSocket::open()?;
 /// if let Some(u) = up.try_recv()? {
 ///     let frame: &[u8] = u.packet(); // in the socket's buffer, not copied
@@ -172,7 +172,7 @@ pub struct Upcall<'a> {
 impl<'a> Upcall<'a> {
     /// The frame (empty if the kernel sent none).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut up = nlwire_families::ovs::UpcallSocket::open()?;
     /// if let Some(u) = up.try_recv()? {
     ///     assert!(u.packet().len() >= 14);
@@ -185,7 +185,7 @@ impl<'a> Upcall<'a> {
 
     /// The key, owned.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut up = nlwire_families::ovs::UpcallSocket::open()?;
     /// if let Some(u) = up.try_recv()? {
     ///     println!("in_port {:?}", u.key().in_port);
@@ -260,7 +260,7 @@ impl core::fmt::Debug for UpcallSocket {
 impl UpcallSocket {
     /// Opens a generic netlink socket for upcalls.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let up = nlwire_families::ovs::UpcallSocket::open()?;
     /// println!("send upcalls to port id {}", up.port_id());
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -277,7 +277,7 @@ impl UpcallSocket {
 
     /// The port id to send upcalls to.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let up = nlwire_families::ovs::UpcallSocket::open()?;
     /// assert_ne!(up.port_id(), 0);
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -289,7 +289,7 @@ impl UpcallSocket {
     /// Waits up to `timeout` for an upcall; `Ok(None)` when none came. An overflowed
     /// receive buffer is counted in [`lost`](Self::lost) and receiving goes on.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut up = nlwire_families::ovs::UpcallSocket::open()?;
     /// match up.recv_timeout(std::time::Duration::from_millis(100))? {
     ///     Some(u) => println!("{:?}", u.kind),
@@ -314,7 +314,7 @@ impl UpcallSocket {
 
     /// The next upcall if one is queued, without waiting.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut up = nlwire_families::ovs::UpcallSocket::open()?;
     /// while let Some(u) = up.try_recv()? {
     ///     println!("{:?}", u.kind);

@@ -218,7 +218,7 @@ impl Dpif {
     /// A port's attributes: number, type, name, upcall port ids, statistics, ifindex,
     /// options.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// let v = dp.vport_get("vp1".into())?;
     /// println!("port {:?} tx {:?}", v.port_no, v.stats.map(|s| s.tx_packets.get()));
@@ -233,7 +233,7 @@ impl Dpif {
 
     /// Sets a port's upcall port ids (per-vport dispatch).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// dp.vport_set_upcall_pids(1.into(), &[4321])?;
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -248,7 +248,7 @@ impl Dpif {
     /// Sets arbitrary attributes of a port (`OVS_VPORT_CMD_SET`): `attrs` must name the
     /// port (number or name); the kernel applies `upcall_pid` and `options`.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// use nlwire_families::ovs::attrs::Vport;
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// let v = dp.vport_set(&Vport { port_no: Some(1), ..Default::default() })?;
@@ -263,7 +263,7 @@ impl Dpif {
 
     /// Deletes a port (the kernel destroys an internal or tunnel port's netdev).
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// dp.vport_del("vp1".into())?;
     /// # Ok::<(), nlwire_families::ovs::Error>(())
@@ -276,7 +276,7 @@ impl Dpif {
 
     /// Every port of the datapath, in the kernel's order.
     ///
-    /// ``` no_run
+    /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
     /// for v in dp.vport_dump()? {
     ///     println!("port {:?}: {:?}", v.port_no, v.name);
