@@ -91,6 +91,8 @@ struct Plan {
     flag: bool,
     /// Doc notes (representation choices).
     notes: Vec<String>,
+    /// Lints to allow on the field (`clippy::type_complexity` for nest-type-value).
+    allow: Option<TokenStream>,
 }
 
 impl Plan {
@@ -102,6 +104,7 @@ impl Plan {
             checks,
             flag: false,
             notes: Vec::new(),
+            allow: None,
         }
     }
 }
@@ -326,6 +329,9 @@ fn plan(g: &Gen<'_>, set_id: SetId, a: &Attr, in_list: bool, fields: &[(String, 
                     ty = quote!(Vec<(u16, #ty)>);
                 }
                 let mut p = Plan::new(quote!(nest_type_value), ty, Checks::None);
+                if a.type_value.len() > 1 {
+                    p.allow = Some(quote!(#[allow(clippy::type_complexity)]));
+                }
                 if !a.type_value.is_empty() {
                     p.notes.push(format!(
                         "Nesting levels whose attribute types carry data, outermost first: {}.",
@@ -518,8 +524,10 @@ fn struct_set(g: &Gen<'_>, id: SetId) -> TokenStream {
         } else {
             quote!(Option<#inner>)
         };
+        let allow = &p.allow;
         Some(quote! {
             #doc
+            #allow
             #[nla(type = #v, #kind #name #multi #(#extra)* #(#checks)*)]
             pub #fid: #fty,
         })
@@ -569,8 +577,10 @@ fn list_set(g: &Gen<'_>, id: SetId) -> TokenStream {
         let checks = check_opts(g, a, p.checks);
         let checks = checks.iter().map(|c| quote!(, #c));
         let inner = &p.ty;
+        let allow = &p.allow;
         Some(quote! {
             #doc
+            #allow
             #[nla(type = #v, #kind #name #(#checks)*)]
             #vid(#inner),
         })
