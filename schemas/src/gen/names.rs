@@ -43,9 +43,14 @@ pub(crate) fn camel(name: &str) -> String {
     fix_start(name.to_upper_camel_case())
 }
 
-/// `in-port` → `in_port`; `type` → `type_`; `6rd-prefix` → `_6rd_prefix`.
+/// `in-port` → `in_port`; `type` → `type_`; `6rd-prefix` → `n6rd_prefix` (not `_6rd_prefix`:
+/// the derive names locals `__f_<field>`, and a double underscore is not snake case).
 pub(crate) fn snake(name: &str) -> String {
-    fix_start(name.to_snake_case())
+    let s = name.to_snake_case();
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("n{s}");
+    }
+    fix_start(s)
 }
 
 /// `in-port` → `IN_PORT`.
@@ -137,7 +142,7 @@ mod tests {
         assert_eq!(camel("8021q"), "_8021q");
         assert_eq!(snake("type"), "type_");
         assert_eq!(snake("self"), "self_");
-        assert_eq!(snake("6rd-prefix"), "_6rd_prefix");
+        assert_eq!(snake("6rd-prefix"), "n6rd_prefix");
         assert_eq!(snake("max-P"), "max_p");
         assert_eq!(shouty("in-port"), "IN_PORT");
         assert_eq!(shouty("8021ad"), "_8021AD");

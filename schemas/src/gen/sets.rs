@@ -360,15 +360,18 @@ fn plan(g: &Gen<'_>, set_id: SetId, a: &Attr, in_list: bool, fields: &[(String, 
             }
             None => {
                 let mut p = bytes();
+                let sel = a.selector.as_deref().unwrap_or("?");
                 let why = if in_list {
-                    "in an attribute list"
+                    "in an attribute list".to_owned()
                 } else if a.multi {
-                    "repeated"
+                    "that repeats".to_owned()
+                } else if set.attr(sel).is_none() {
+                    format!("whose selector `{sel}` is in an enclosing set (an external selector)")
                 } else {
-                    "whose selector is not a single unsigned integer or string attribute of this set"
+                    format!("whose selector `{sel}` is not a single unsigned integer or string of the sub-message's value kind")
                 };
                 p.notes.push(format!(
-                    "A sub-message {why}: the derive cannot pick its format, so the payload is kept as bytes (decode it with `{}`).",
+                    "A sub-message {why}: the derive cannot pick its format, so the payload is kept as bytes (decode it with `{}` and the selector's value).",
                     a.sub_message.map_or_else(String::new, |m| g.submsg_types[m.0].clone())
                 ));
                 p
@@ -500,7 +503,10 @@ fn struct_set(g: &Gen<'_>, id: SetId) -> TokenStream {
         .map(|a| {
             let v = Literal::u16_unsuffixed(a.value);
             quote!(pad = #v,)
-        });
+        })
+        .collect::<Vec<_>>();
+    // The derive takes one `pad = N` per pad attribute; clippy reads repeats as duplicates.
+    let dup = (pads.len() > 1).then(|| quote!(#[allow(clippy::duplicated_attributes)]));
     let items = set.attrs.iter().filter_map(|a| {
         let p = plan(g, id, a, false, &fields)?;
         let fname = fields.iter().find(|(n, _)| *n == a.name).map_or("_", |(_, f)| f.as_str());
@@ -539,6 +545,7 @@ fn struct_set(g: &Gen<'_>, id: SetId) -> TokenStream {
         #doc
         #[derive(Clone, Debug, Default, PartialEq, Eq, #k::AttrSet)]
         #[nla(#krate name = #name, #(#pads)*)]
+        #dup
         pub struct #ty {
             #(#items)*
         }
