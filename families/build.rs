@@ -69,7 +69,9 @@ fn main() {
                 );
                 write_if_changed(
                     &target,
-                    &format!("// No spec for `{name}` yet: schemas/specs/{name}.yaml is missing.\n"),
+                    &format!(
+                        "// No spec for `{name}` yet: schemas/specs/{name}.yaml is missing.\n"
+                    ),
                 );
                 continue;
             }

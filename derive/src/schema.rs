@@ -99,10 +99,15 @@ pub fn expand(input: TokenStream) -> Result<TokenStream> {
         syn::Error::new(span, format!("{}: the path is not UTF-8", full.display()))
     })?;
     let text = std::fs::read_to_string(&full).map_err(|e| {
-        syn::Error::new(span, format!("{shown}: cannot read {}: {e}", full.display()))
+        syn::Error::new(
+            span,
+            format!("{shown}: cannot read {}: {e}", full.display()),
+        )
     })?;
     // Tracked: editing the spec rebuilds the crate, even after a failed load.
-    let track = quote!(const _: &[u8] = ::core::include_bytes!(#full_str););
+    let track = quote!(
+        const _: &[u8] = ::core::include_bytes!(#full_str);
+    );
     let family = match nlwire_schema::load_str(&text, &shown) {
         Ok(f) => f,
         Err(e) => {

@@ -120,8 +120,14 @@ fn enums_and_flags_have_names() {
     assert_eq!(f.names().collect::<Vec<_>>(), ["new", "tracked"]);
     assert_eq!(format!("{f:?}"), "new | tracked");
     assert_eq!(format!("{:?}", CtStateFlags(1 << 31)), "0x80000000");
-    assert_eq!(CtStateFlags::from_name("established"), Some(CtStateFlags::ESTABLISHED));
-    assert_eq!(CtStateFlags::ALL.bits().count_ones() as usize, CtStateFlags::ENTRIES.len());
+    assert_eq!(
+        CtStateFlags::from_name("established"),
+        Some(CtStateFlags::ESTABLISHED)
+    );
+    assert_eq!(
+        CtStateFlags::ALL.bits().count_ones() as usize,
+        CtStateFlags::ENTRIES.len()
+    );
 }
 
 #[test]

@@ -43,8 +43,12 @@ fn tcp_flow() -> hw::Flow {
             ..hw::TunnelKey::default()
         }),
         mpls: Some(vec![
-            hw::OvsKeyMpls { mpls_lse: 0x0001_4140.into() },
-            hw::OvsKeyMpls { mpls_lse: 0x0002_4140.into() },
+            hw::OvsKeyMpls {
+                mpls_lse: 0x0001_4140.into(),
+            },
+            hw::OvsKeyMpls {
+                mpls_lse: 0x0002_4140.into(),
+            },
         ]),
         ct_state: Some(0x21),
         ct_labels: Some([9; 16]),
@@ -79,7 +83,10 @@ fn tcp_flow() -> hw::Flow {
             hw::Action::Ct(hw::Ct {
                 commit: true,
                 zone: Some(9),
-                mark: Some(hw::CtMark { value: 1.into(), mask: 0xff.into() }),
+                mark: Some(hw::CtMark {
+                    value: 1.into(),
+                    mask: 0xff.into(),
+                }),
                 helper: Some("ftp".into()),
                 nat: Some(hw::Nat {
                     src: true,
@@ -141,15 +148,24 @@ fn handwritten_bytes_decode_through_generated_types() {
     assert_eq!((key.in_port, key.priority), (Some(3), Some(7)));
     assert_eq!(key.ethertype, Some(0x0800));
     let eth = key.ethernet.unwrap();
-    assert_eq!((eth.eth_src, eth.eth_dst), ([0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11]));
+    assert_eq!(
+        (eth.eth_src, eth.eth_dst),
+        ([0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11])
+    );
     let ip = key.ipv4.unwrap();
-    assert_eq!((ip.ipv4_src.get(), ip.ipv4_dst.get()), (0x0a00_0001, 0x0a00_0002));
+    assert_eq!(
+        (ip.ipv4_src.get(), ip.ipv4_dst.get()),
+        (0x0a00_0001, 0x0a00_0002)
+    );
     assert_eq!((ip.ipv4_proto, ip.ipv4_ttl), (6, 64));
     let tcp = key.tcp.unwrap();
     assert_eq!((tcp.tcp_src.get(), tcp.tcp_dst.get()), (1234, 80));
     let tun = key.tunnel.unwrap();
     assert_eq!(tun.id, Some(0x1122_3344_5566_7788));
-    assert_eq!((tun.ipv4_dst, tun.ttl, tun.tp_dst), (Some(0xc0a8_0001), Some(64), Some(4789)));
+    assert_eq!(
+        (tun.ipv4_dst, tun.ttl, tun.tp_dst),
+        (Some(0xc0a8_0001), Some(64), Some(4789))
+    );
     assert!(tun.csum && !tun.oam);
     assert_eq!(tun.ipv6_src, Some(&[0xfe; 16][..]));
     let labels: Vec<u32> = key.mpls.unwrap().iter().map(|l| l.get()).collect();
@@ -170,24 +186,36 @@ fn handwritten_bytes_decode_through_generated_types() {
     assert_eq!(actions.len(), 10);
     assert!(matches!(actions[0], A::Set(k) if k.skb_mark == Some(5)));
     assert!(matches!(actions[1], A::PushVlan(p) if p.vlan_tci.get() == 0x1005));
-    let A::Ct(ct) = actions[2] else { panic!("{:?}", actions[2]) };
+    let A::Ct(ct) = actions[2] else {
+        panic!("{:?}", actions[2])
+    };
     assert!(ct.commit);
     assert_eq!((ct.zone, ct.helper), (Some(9), Some("ftp")));
     let mark = ct.mark.unwrap();
     assert_eq!((mark.value.get(), mark.mask.get()), (1, 0xff));
     let nat = ct.nat.unwrap();
     assert!(nat.src && !nat.dst);
-    assert_eq!((nat.ip_min, nat.proto_min), (Some(&[10, 0, 0, 1][..]), Some(1024)));
-    let A::Sample(sample) = actions[3] else { panic!("{:?}", actions[3]) };
+    assert_eq!(
+        (nat.ip_min, nat.proto_min),
+        (Some(&[10, 0, 0, 1][..]), Some(1024))
+    );
+    let A::Sample(sample) = actions[3] else {
+        panic!("{:?}", actions[3])
+    };
     assert_eq!(sample.probability, Some(u32::MAX / 2));
     let inner: Vec<A<'_>> = sample.actions.unwrap().iter().collect();
     assert!(matches!(inner[0], A::Userspace(u) if u.pid == Some(42) && u.actions));
-    let A::Clone(cloned) = inner[1] else { panic!("{:?}", inner[1]) };
+    let A::Clone(cloned) = inner[1] else {
+        panic!("{:?}", inner[1])
+    };
     let cloned: Vec<A<'_>> = cloned.iter().collect();
     assert_eq!(cloned, [A::Output(2), A::PopVlan]);
     assert_eq!(actions[4], A::Recirc(3));
     assert!(matches!(actions[5], A::Hash(h) if h.hash_basis.get() == 77));
-    assert_eq!(&actions[6..], [A::CtClear, A::Meter(4), A::Output(1), A::Output(2)]);
+    assert_eq!(
+        &actions[6..],
+        [A::CtClear, A::Meter(4), A::Output(1), A::Output(2)]
+    );
 }
 
 /// The cycle hand-written → generated → hand-written gives back the same value.
@@ -215,7 +243,8 @@ fn messages_agree_both_ways() {
         header: nlwire::OvsHeader::new(3),
         flow: tcp_flow(),
     };
-    req.encode(&mut buf, 0x1e, NLM_F_REQUEST | NLM_F_CREATE).unwrap();
+    req.encode(&mut buf, 0x1e, NLM_F_REQUEST | NLM_F_CREATE)
+        .unwrap();
     let v = gen_flow::msg::NewRequest::decode(buf.as_slice()).unwrap();
     assert_eq!(v.genl.cmd, gen_flow::cmd::NEW);
     assert_eq!(v.genl.version, gen_flow::VERSION);
@@ -224,7 +253,9 @@ fn messages_agree_both_ways() {
 
     // And the generated owned form, encoded, is the hand-written message again.
     buf.clear();
-    owned.encode(&mut buf, 0x1e, NLM_F_REQUEST | NLM_F_CREATE).unwrap();
+    owned
+        .encode(&mut buf, 0x1e, NLM_F_REQUEST | NLM_F_CREATE)
+        .unwrap();
     assert_eq!(hw::FlowNew::decode_owned(buf.as_slice()).unwrap(), req);
 
     // A request built with the generated types only.

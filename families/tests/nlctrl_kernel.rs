@@ -32,8 +32,16 @@ fn check_family(v: &msg::GetfamilyReplyView<'_>) -> String {
         // The kernel numbers the entries from 1; the view keeps the index.
         let ids: Vec<(u16, Option<u32>)> = ops.indexed().map(|(i, op)| (i, op.id)).collect();
         assert_eq!(ids[0].0, 1);
-        assert!(ids.iter().any(|&(_, id)| id == Some(u32::from(nlctrl::cmd::GETFAMILY))));
-        let groups: Vec<&str> = a.mcast_groups.unwrap().iter().filter_map(|g| g.name).collect();
+        assert!(
+            ids.iter()
+                .any(|&(_, id)| id == Some(u32::from(nlctrl::cmd::GETFAMILY)))
+        );
+        let groups: Vec<&str> = a
+            .mcast_groups
+            .unwrap()
+            .iter()
+            .filter_map(|g| g.name)
+            .collect();
         assert_eq!(groups, [nlctrl::mcgrp::NOTIFY]);
     }
     name.to_owned()
@@ -41,7 +49,10 @@ fn check_family(v: &msg::GetfamilyReplyView<'_>) -> String {
 
 #[test]
 fn recorded_getfamily_dump_decodes() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/data/nlctrl-getfamily.bin");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../benches/data/nlctrl-getfamily.bin"
+    );
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut names = Vec::new();
     for dg in read_recording(&bytes) {
@@ -85,7 +96,10 @@ fn live_getfamily_and_getpolicy_dumps_decode() {
         .into_iter()
         .map(|f| f.name)
         .collect();
-    assert_eq!(names, known, "the generated types see what the sock layer sees");
+    assert_eq!(
+        names, known,
+        "the generated types see what the sock layer sees"
+    );
 
     // GETPOLICY dump for nlctrl itself: op policies and nest-type-value policy tables.
     buf.clear();
@@ -109,7 +123,10 @@ fn live_getfamily_and_getpolicy_dumps_decode() {
             for (_policy_idx, attrs) in policy.iter() {
                 for (attr_ty, p) in attrs.iter() {
                     let ty = nlctrl::AttrType(p.type_.expect("every policy entry has a type"));
-                    assert!(ty.name().is_some(), "attr {attr_ty}: unknown NL_ATTR_TYPE {ty:?}");
+                    assert!(
+                        ty.name().is_some(),
+                        "attr {attr_ty}: unknown NL_ATTR_TYPE {ty:?}"
+                    );
                     attr_policies += 1;
                 }
             }

@@ -14,24 +14,28 @@ use crate::ir::{
 
 /// Every definition, in spec order.
 pub(crate) fn definitions(g: &Gen<'_>) -> TokenStream {
-    let items = g.f.definitions.iter().enumerate().map(|(i, d)| match &d.kind {
-        DefKind::Const(v) => {
-            let name = g.def_consts[i].as_deref().unwrap_or("_");
-            constant(d, name, v)
-        }
-        DefKind::Enum(e) => {
-            let name = g.def_types[i].as_deref().unwrap_or("_");
-            if e.flags {
-                flags(g, d, name, e)
-            } else {
-                enumeration(g, d, name, e)
-            }
-        }
-        DefKind::Struct(s) => {
-            let name = g.def_types[i].as_deref().unwrap_or("_");
-            structure(g, d, name, s)
-        }
-    });
+    let items =
+        g.f.definitions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| match &d.kind {
+                DefKind::Const(v) => {
+                    let name = g.def_consts[i].as_deref().unwrap_or("_");
+                    constant(d, name, v)
+                }
+                DefKind::Enum(e) => {
+                    let name = g.def_types[i].as_deref().unwrap_or("_");
+                    if e.flags {
+                        flags(g, d, name, e)
+                    } else {
+                        enumeration(g, d, name, e)
+                    }
+                }
+                DefKind::Struct(s) => {
+                    let name = g.def_types[i].as_deref().unwrap_or("_");
+                    structure(g, d, name, s)
+                }
+            });
     quote!(#(#items)*)
 }
 
@@ -372,7 +376,10 @@ fn structure(g: &Gen<'_>, d: &Definition, name: &str, s: &StructDef) -> TokenStr
         let (ty, mark) = match m.ty {
             MemberType::Int(t) => member_int(t, m.byte_order),
             MemberType::Binary if m.struct_.is_some() => {
-                let sid = m.struct_.and_then(|x| g.def_types[x.0].as_deref()).unwrap_or("_");
+                let sid = m
+                    .struct_
+                    .and_then(|x| g.def_types[x.0].as_deref())
+                    .unwrap_or("_");
                 let sid = ident(sid);
                 (quote!(#sid), quote!())
             }

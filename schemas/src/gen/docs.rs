@@ -117,7 +117,11 @@ impl Doc {
     /// The `#[doc = "..."]` attributes.
     pub(crate) fn tokens(&self) -> TokenStream {
         let lines = self.lines.iter().map(|l| {
-            let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+            let l = if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            };
             quote!(#[doc = #l])
         });
         quote!(#(#lines)*)

@@ -19,11 +19,47 @@ const KEYWORDS: &[&str] = &[
 /// Names of the Rust prelude (and of primitive-like std types) that a generated type must
 /// not shadow in the module it is emitted into.
 const PRELUDE: &[&str] = &[
-    "AsMut", "AsRef", "Box", "Clone", "Copy", "Debug", "Default", "DoubleEndedIterator", "Drop",
-    "Eq", "Err", "ExactSizeIterator", "Extend", "Fn", "FnMut", "FnOnce", "From", "FromIterator",
-    "Hash", "Into", "IntoIterator", "Iterator", "None", "Ok", "Option", "Ord", "PartialEq",
-    "PartialOrd", "Result", "Self", "Send", "Sized", "Some", "String", "Sync", "ToOwned",
-    "ToString", "TryFrom", "TryInto", "Unpin", "Vec",
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Hash",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Self",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
 ];
 
 fn fix_start(mut s: String) -> String {
@@ -60,9 +96,7 @@ pub(crate) fn shouty(name: &str) -> String {
 
 /// `ovs-flow-attr-` + `key` → `OVS_FLOW_ATTR_KEY` (the C name, for docs).
 pub(crate) fn c_name(prefix: &str, name: &str) -> String {
-    format!("{prefix}{name}")
-        .to_uppercase()
-        .replace('-', "_")
+    format!("{prefix}{name}").to_uppercase().replace('-', "_")
 }
 
 /// An identifier at the call site.
@@ -102,14 +136,12 @@ impl Names {
     /// `base` if free, else `base` + `suffix`, else `base` + `suffix` + a number. Each
     /// `companion(name)` (such as the derive's `<Name>View`) must be free as well and is
     /// reserved with it.
-    pub(crate) fn claim(
-        &mut self,
-        base: &str,
-        suffix: &str,
-        companions: &[&str],
-    ) -> String {
+    pub(crate) fn claim(&mut self, base: &str, suffix: &str, companions: &[&str]) -> String {
         let free = |names: &Self, n: &str| {
-            !names.is_taken(n) && companions.iter().all(|c| !names.is_taken(&format!("{n}{c}")))
+            !names.is_taken(n)
+                && companions
+                    .iter()
+                    .all(|c| !names.is_taken(&format!("{n}{c}")))
         };
         let mut candidates = vec![base.to_owned()];
         if !suffix.is_empty() {

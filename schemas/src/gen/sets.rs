@@ -151,8 +151,8 @@ pub(crate) fn submsg_value_kinds(g: &Gen<'_>) -> Vec<bool> {
         .iter()
         .enumerate()
         .map(|(i, m)| {
-            let all_int = !m.formats.is_empty()
-                && m.formats.iter().all(|f| parse_int(&f.value).is_some());
+            let all_int =
+                !m.formats.is_empty() && m.formats.iter().all(|f| parse_int(&f.value).is_some());
             let mut selectors = g.f.attr_sets.iter().flat_map(|s| {
                 s.attrs
                     .iter()
@@ -184,7 +184,12 @@ fn parse_int(s: &str) -> Option<u64> {
 /// The sub-message of attribute `a` when the derive can model it: the selector is an
 /// attribute of the same set, a single unsigned integer or string, matching the
 /// sub-message's value kind; and the set is a struct.
-fn submsg_ok<'s>(g: &Gen<'_>, set: &'s AttrSet, a: &Attr, in_list: bool) -> Option<(SubMsgId, &'s Attr)> {
+fn submsg_ok<'s>(
+    g: &Gen<'_>,
+    set: &'s AttrSet,
+    a: &Attr,
+    in_list: bool,
+) -> Option<(SubMsgId, &'s Attr)> {
     if in_list || a.multi {
         return None;
     }
@@ -203,15 +208,19 @@ pub(crate) fn by_value_target(g: &Gen<'_>, set: SetId, a: &Attr, in_list: bool) 
             let t = a.nested?;
             (!g.list_sets[t.0]).then_some(Node::Set(t))
         }
-        AttrType::SubMessage => {
-            submsg_ok(g, &g.f[set], a, in_list).map(|(m, _)| Node::Sub(m))
-        }
+        AttrType::SubMessage => submsg_ok(g, &g.f[set], a, in_list).map(|(m, _)| Node::Sub(m)),
         _ => None,
     }
 }
 
 /// Plans attribute `a` of `set`; `None` for `unused` and `pad`.
-fn plan(g: &Gen<'_>, set_id: SetId, a: &Attr, in_list: bool, fields: &[(String, String)]) -> Option<Plan> {
+fn plan(
+    g: &Gen<'_>,
+    set_id: SetId,
+    a: &Attr,
+    in_list: bool,
+    fields: &[(String, String)],
+) -> Option<Plan> {
     let k = &g.krate;
     let set = &g.f[set_id];
     let boxed = |target: Node, ty: TokenStream| {
@@ -301,11 +310,8 @@ fn plan(g: &Gen<'_>, set_id: SetId, a: &Attr, in_list: bool, fields: &[(String, 
             };
             match entry {
                 Some((kind, ty)) => {
-                    let mut p = Plan::new(
-                        quote!(indexed_array(#kind)),
-                        quote!(Vec<#ty>),
-                        Checks::None,
-                    );
+                    let mut p =
+                        Plan::new(quote!(indexed_array(#kind)), quote!(Vec<#ty>), Checks::None);
                     if !a.checks.is_empty() {
                         p.notes.push(
                             "The spec's checks apply to each entry; the derive does not check \
@@ -368,7 +374,9 @@ fn plan(g: &Gen<'_>, set_id: SetId, a: &Attr, in_list: bool, fields: &[(String, 
                 } else if set.attr(sel).is_none() {
                     format!("whose selector `{sel}` is in an enclosing set (an external selector)")
                 } else {
-                    format!("whose selector `{sel}` is not a single unsigned integer or string of the sub-message's value kind")
+                    format!(
+                        "whose selector `{sel}` is not a single unsigned integer or string of the sub-message's value kind"
+                    )
                 };
                 p.notes.push(format!(
                     "A sub-message {why}: the derive cannot pick its format, so the payload is kept as bytes (decode it with `{}` and the selector's value).",
@@ -378,7 +386,10 @@ fn plan(g: &Gen<'_>, set_id: SetId, a: &Attr, in_list: bool, fields: &[(String, 
             }
         },
     };
-    if a.byte_order == ByteOrder::BigEndian && matches!(a.ty, AttrType::Binary) && a.sub_type.is_none() {
+    if a.byte_order == ByteOrder::BigEndian
+        && matches!(a.ty, AttrType::Binary)
+        && a.sub_type.is_none()
+    {
         p.notes.push("Big-endian.".into());
     }
     Some(p)
@@ -494,7 +505,12 @@ fn struct_set(g: &Gen<'_>, id: SetId) -> TokenStream {
         .attrs
         .iter()
         .filter(|a| !matches!(a.ty, AttrType::Unused | AttrType::Pad))
-        .map(|a| (a.name.clone(), fnames.claim(&names::snake(&a.name), "_", &[])))
+        .map(|a| {
+            (
+                a.name.clone(),
+                fnames.claim(&names::snake(&a.name), "_", &[]),
+            )
+        })
         .collect();
     let pads = set
         .attrs
@@ -509,7 +525,10 @@ fn struct_set(g: &Gen<'_>, id: SetId) -> TokenStream {
     let dup = (pads.len() > 1).then(|| quote!(#[allow(clippy::duplicated_attributes)]));
     let items = set.attrs.iter().filter_map(|a| {
         let p = plan(g, id, a, false, &fields)?;
-        let fname = fields.iter().find(|(n, _)| *n == a.name).map_or("_", |(_, f)| f.as_str());
+        let fname = fields
+            .iter()
+            .find(|(n, _)| *n == a.name)
+            .map_or("_", |(_, f)| f.as_str());
         let fid = ident(fname);
         let doc = attr_doc(g, set, a, &p);
         let v = Literal::u16_unsuffixed(a.value);
