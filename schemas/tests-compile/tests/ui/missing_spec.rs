@@ -1,0 +1,5 @@
+mod missing {
+    nlwire::schema!("no/such/spec.yaml");
+}
+
+fn main() {}
