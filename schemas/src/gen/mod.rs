@@ -441,9 +441,11 @@ pub(crate) struct Gen<'f> {
 
 impl<'f> Gen<'f> {
     fn new(f: &'f Family, options: &Options) -> Result<Self, GenError> {
-        let krate: TokenStream = options.krate.parse().map_err(|_| GenError {
-            message: format!("crate path `{}` is not a Rust path", options.krate),
-        })?;
+        let krate = syn::parse_str::<syn::Path>(&options.krate)
+            .map_err(|_| GenError {
+                message: format!("crate path `{}` is not a Rust path", options.krate),
+            })?
+            .into_token_stream();
         let mut list_sets = vec![false; f.attr_sets.len()];
         for name in &options.list_sets {
             let id = f.set_id(name).ok_or_else(|| GenError {

@@ -1,0 +1,180 @@
+//! The generator's choices on small specs: names (clashes with the prelude, with each other,
+//! keywords, leading digits), recursion boxing, fallbacks where the derive has no shape,
+//! options, and the build-script output (formatted, rustfmt-clean, rewritten only on change).
+
+use nlwire_schema::codegen::{self, Options};
+
+fn generate(spec: &str) -> String {
+    let f = nlwire_schema::load_str(spec, "t.yaml").unwrap_or_else(|e| panic!("{e}"));
+    codegen::to_string(&f)
+}
+
+const HEAD: &str = "name: t\ndoc: T.\nprotocol: genetlink-legacy\n";
+
+#[test]
+fn names_never_clash_or_shadow_the_prelude() {
+    let spec = format!(
+        "{HEAD}definitions:
+  - {{name: main, type: struct, members: [{{name: a, type: u32}}]}}
+  - {{name: version, type: const, value: 3}}
+attribute-sets:
+  - name: main
+    attributes:
+      - {{name: type, type: u32}}
+      - {{name: 8021q, type: u8}}
+      - {{name: self, type: flag}}
+  - name: string
+    attributes: [{{name: x, type: u32}}]
+  - name: main-view
+    attributes: [{{name: y, type: u32}}]
+operations: {{list: []}}
+"
+    );
+    let code = generate(&spec);
+    // The struct definition keeps `Main`; the set moves to `MainAttrs`.
+    assert!(code.contains("pub struct Main {"), "{code}");
+    assert!(code.contains("pub struct MainAttrs {"));
+    // `String` would shadow std's in the including module.
+    assert!(code.contains("pub struct StringAttrs {"));
+    assert!(!code.contains("pub struct String "));
+    // `main-view` is free once `main` became `MainAttrs` (whose view is `MainAttrsView`).
+    assert!(code.contains("pub struct MainView {"));
+    // The family's VERSION wins; the spec const moves aside.
+    assert!(code.contains("pub const VERSION: u8 = 1;"));
+    assert!(code.contains("pub const VERSION_DEF: u32 = 3;"));
+    // Keywords and leading digits.
+    assert!(code.contains("#[nla(type = 1, u32, name = \"type\")]\n    pub type_: Option<u32>,"));
+    assert!(code.contains("#[nla(type = 2, u8, name = \"8021q\")]\n    pub n8021q: Option<u8>,"));
+    assert!(code.contains("pub self_: bool,"));
+}
+
+#[test]
+fn recursion_is_boxed_and_lists_are_not() {
+    let spec = format!(
+        "{HEAD}attribute-sets:
+  - name: a
+    attributes:
+      - {{name: self, type: nest, nested-attributes: a}}
+      - {{name: b, type: nest, nested-attributes: b}}
+      - {{name: many, type: nest, nested-attributes: a, multi-attr: true}}
+  - name: b
+    attributes:
+      - {{name: back, type: nest, nested-attributes: a}}
+      - {{name: leaf, type: nest, nested-attributes: c}}
+  - name: c
+    attributes: [{{name: x, type: u32}}]
+operations: {{list: []}}
+"
+    );
+    let code = generate(&spec);
+    assert!(code.contains("pub self_: Option<Box<A>>,"), "{code}");
+    // a -> b -> a: both edges of the cycle are boxed; b -> c is not in it.
+    assert!(code.contains("pub b: Option<Box<B>>,"));
+    assert!(code.contains("pub back: Option<Box<A>>,"));
+    assert!(code.contains("pub leaf: Option<C>,"));
+    // A Vec is indirection enough.
+    assert!(code.contains("pub many: Vec<A>,"));
+}
+
+#[test]
+fn shapes_the_derive_lacks_fall_back_to_bytes_with_a_note() {
+    let spec = "name: t
+doc: T.
+protocol: netlink-raw
+protonum: 0
+attribute-sets:
+  - name: outer
+    attributes:
+      - {name: kind, type: string}
+      - {name: inner, type: nest, nested-attributes: inner}
+      - {name: be-signed, type: s32, byte-order: big-endian}
+  - name: inner
+    attributes:
+      - {name: data, type: sub-message, sub-message: msg, selector: kind}
+sub-messages:
+  - name: msg
+    formats: [{value: x}]
+operations: {list: []}
+";
+    let code = generate(spec);
+    assert!(code.contains("an external selector"), "{code}");
+    assert!(code.contains("#[nla(type = 1, bytes)]\n    pub data: Option<Vec<u8>>,"));
+    // No derive kind for big-endian signed integers: the zerocopy type, `fixed`.
+    assert!(code.contains(
+        "#[nla(type = 3, fixed)]\n    pub be_signed: Option<::nlwire::zerocopy::network_endian::I32>,"
+    ));
+    // netlink-raw: message ids are u16, no genl messages.
+    assert!(code.contains("pub const PROTOCOL: u32 = 0;"));
+    assert!(!code.contains("pub mod msg"));
+}
+
+#[test]
+fn options_are_checked_and_applied() {
+    let f = nlwire_schema::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/ynl-specs/ovs_flow.yaml"
+    ))
+    .unwrap();
+    let e = codegen::to_tokens(&f, &Options::new().list_set("nope")).unwrap_err();
+    assert!(e.message.contains("\"nope\""));
+    let e = codegen::to_tokens(&f, &Options::new().crate_path("not a path!")).unwrap_err();
+    assert!(e.message.contains("not a Rust path"));
+    let code = codegen::to_string_with(&f, &Options::new().crate_path("::nl")).unwrap();
+    assert!(code.contains("#[derive(Clone, Debug, Default, PartialEq, Eq, ::nl::AttrSet)]"));
+    assert!(code.contains("#[nla(crate = \"::nl\", name = \"flow-attrs\""));
+    assert!(code.contains("#[::nl::wire(size = 4, crate = \"::nl\")]"));
+    assert!(!code.contains("::nlwire::"));
+}
+
+#[test]
+fn compile_writes_formatted_code_once() {
+    let dir = std::env::temp_dir().join(format!("nlwire-codegen-test-{}", std::process::id()));
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/ynl-specs/rt-link.yaml"
+    );
+    let path = nlwire_schema::compile(spec, &dir).unwrap();
+    assert_eq!(path, dir.join("rt_link.rs"));
+    let code = std::fs::read_to_string(&path).unwrap();
+    assert!(code.starts_with("// Generated by nlwire-schema from the `rt-link` spec."));
+    assert!(code.contains("\npub struct LinkinfoAttrs {\n"));
+    // Unchanged output is not rewritten (no rebuild of dependents).
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    nlwire_schema::compile(spec, &dir).unwrap();
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        before
+    );
+
+    // rustfmt leaves the output as it is (when rustfmt is installed).
+    let check = std::process::Command::new("rustfmt")
+        .args(["--edition", "2024", "--check"])
+        .arg(&path)
+        .output();
+    if let Ok(out) = check {
+        assert!(
+            out.status.success(),
+            "rustfmt would change the output:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn broken_spec_fails_compile_with_file_line_and_key() {
+    let dir = std::env::temp_dir().join(format!("nlwire-codegen-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("bad.yaml");
+    std::fs::write(
+        &spec,
+        "name: bad\ndoc: x\nattribute-sets:\n  - name: a\n    attributes:\n      - {name: b, type: u33}\noperations: {list: []}\n",
+    )
+    .unwrap();
+    let e = nlwire_schema::compile(&spec, &dir).unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("bad.yaml:6:"), "{text}");
+    assert!(text.contains("type \"u33\""), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
