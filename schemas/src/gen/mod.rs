@@ -20,7 +20,31 @@
 //! | `mcast-groups` | `mcgrp::NAME`: the group name (genetlink) or number (netlink-raw) |
 //!
 //! Nests that recurse (OVS `encap` in a flow key) are boxed (`Option<Box<KeyAttrs>>`, decoded
-//! lazily); lists (`Vec`) need no box.
+//! lazily); lists (`Vec`) need no box. Names: types in `UpperCamelCase`, fields in
+//! `snake_case`, constants in `SHOUTY_CASE`; keywords get a trailing `_` (`type_`), names
+//! starting with a digit a prefix (`n6rd_prefix`, `_8021Q`), and a name that would clash
+//! (with another item, a derive's `<Name>View`, or the prelude: a set called `string`) gets
+//! a suffix (`StringAttrs`). Every item carries the spec's `doc:` (as plain text, so no
+//! doc test or link is made of it) and its C name.
+//!
+//! ## Limits (what the derives cannot express yet)
+//!
+//! - netlink-raw families get constants, structs, sets and sub-messages, but no message
+//!   structs: `#[derive(Message)]` always writes a `genlmsghdr` (derive/src/message.rs).
+//! - A sub-message whose selector is in an enclosing set (tc `tca-stats-attrs.app`), or one
+//!   inside a list set or repeated, is kept as bytes with a doc note: the derive takes only
+//!   selectors of the same set (derive/src/set.rs).
+//! - Checks on indexed-array entries are not enforced (the derive has no per-entry checks).
+//! - Signed integers with an explicit byte order become `fixed` zerocopy types (no derive
+//!   kind).
+//! - `fixed` structs must have exactly their size on the wire; YNL lets kernel structs grow.
+//! - Attributes and members with an `enum` stay integers; the enum's newtype is named in
+//!   the doc. No implicit range checks are derived from enums, so newer kernels' values
+//!   decode.
+//! - YNL cannot say that a set is an ordered list or that an attribute is required: lists
+//!   are named with [`Options::list_set`], and every attribute is optional.
+//! - Messages carry the whole attribute set of the op; the attributes each direction uses
+//!   are listed in their docs.
 //!
 //! ```
 //! let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_vport.yaml"))?;
