@@ -111,14 +111,22 @@ fn every_kernel_spec_checks_generates_and_compiles() {
         );
     }
     println!("{} spec files, {} failed", files.len(), failures.len());
-    assert!(failures.is_empty(), "specs that fail: {}", failures.join(", "));
-    assert!(files.len() >= 23, "expected the 23 kernel specs, found {}", files.len());
+    assert!(
+        failures.is_empty(),
+        "specs that fail: {}",
+        failures.join(", ")
+    );
+    assert!(
+        files.len() >= 23,
+        "expected the 23 kernel specs, found {}",
+        files.len()
+    );
 }
 
 #[test]
 fn rt_link_sub_message_follows_its_selector() {
     use k::rt_link::{LinkinfoAttrs, LinkinfoAttrsView, LinkinfoDataMsg, LinkinfoDataMsgView};
-    use k::rt_link::{LinkinfoVlanAttrs, LinkinfoBondAttrs};
+    use k::rt_link::{LinkinfoBondAttrs, LinkinfoVlanAttrs};
     let info = LinkinfoAttrs {
         kind: Some("vlan".into()),
         data: Some(LinkinfoDataMsg::Vlan(LinkinfoVlanAttrs {
@@ -187,13 +195,18 @@ fn sint_unterminated_strings_and_checks() {
     let bytes = pin.encode_to_vec().unwrap();
     assert_eq!(bytes.len(), 8);
     assert_eq!(
-        k::dpll::Pin::decode(&bytes).unwrap().fractional_frequency_offset,
+        k::dpll::Pin::decode(&bytes)
+            .unwrap()
+            .fractional_frequency_offset,
         Some(-5)
     );
 
     // team: `unterminated-ok` strings decode without a NUL.
     let raw = [8u8, 0, 1, 0, b'a', b'b', b'c', b'd'];
-    assert_eq!(k::team::AttrOption::decode(&raw).unwrap().name, Some("abcd"));
+    assert_eq!(
+        k::team::AttrOption::decode(&raw).unwrap().name,
+        Some("abcd")
+    );
 
     // netdev: `checks: min: 1` on ifindex rejects 0 on decode.
     let zero = k::netdev::Dev {
