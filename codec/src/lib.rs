@@ -24,7 +24,8 @@
 //!
 //! Modules, one job each: [`buf`] (the buffer), [`attr_put`] (writing attributes and
 //! headers), [`attr`] (reading attributes), [`index`] (one-pass attribute index),
-//! [`policy`] (policy tables and validation), [`msg`] (datagram framing, errors, ext-ack),
+//! [`policy`] (policy tables and validation), [`reported_policy`] (policies as the kernel
+//! reports them), [`msg`] (datagram framing, errors, ext-ack),
 //! [`header`] (wire headers), [`consts`], [`limits`], [`error`].
 // Unsafe code is denied everywhere; `sock::sys` (the SOL_NETLINK syscall layer) is the one
 // module allowed to use it.
@@ -42,6 +43,7 @@ pub mod index;
 pub mod limits;
 pub mod msg;
 pub mod policy;
+pub mod reported_policy;
 #[cfg(all(feature = "socket", target_os = "linux"))]
 pub mod sock;
 
@@ -55,6 +57,7 @@ pub use index::AttrIndex;
 pub use limits::Limits;
 pub use msg::{DoneMsg, ErrorMsg, ExtAck, Messages, Msg, MsgKind, path_at_offset};
 pub use policy::{AttrKind, AttrPolicy, Policy, ValueRange};
+pub use reported_policy::ReportedPolicy;
 
 /// zerocopy, re-exported so derived code and users name the same version.
 pub use zerocopy;

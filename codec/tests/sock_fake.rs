@@ -286,6 +286,89 @@ fn ack_warning_is_available_on_success() {
 }
 
 #[test]
+fn kernel_error_carries_policy_and_cookie() {
+    use nlwire::reported_policy::attr;
+    let mut sock = FakePeer::new(|_, out| {
+        let mut tlvs = MsgBuf::new();
+        tlvs.put_attr_str(NLMSGERR_ATTR_MSG, "integer out of range")
+            .unwrap();
+        tlvs.put_attr_u32(NLMSGERR_ATTR_OFFS, 48).unwrap();
+        let n = tlvs.start_nested(NLMSGERR_ATTR_POLICY);
+        tlvs.put_attr_u32(attr::TYPE, 4).unwrap();
+        tlvs.put_attr_u64(attr::MIN_VALUE_U, 1).unwrap();
+        tlvs.put_attr_u64(attr::MAX_VALUE_U, 65535).unwrap();
+        tlvs.end_nested(n).unwrap();
+        tlvs.put_attr(NLMSGERR_ATTR_COOKIE, &[1, 2, 3, 4]).unwrap();
+        let m = out.error_msg_tlvs(libc::EINVAL, tlvs.as_slice());
+        out.send(vec![m]);
+    })
+    .into_socket();
+    let mut t = flow_request();
+    let err = sock.transact(&mut t).unwrap_err();
+    let k = err.kernel().unwrap();
+    assert_eq!(k.path.unwrap().to_string(), "key.in-port");
+    assert_eq!(k.policy.unwrap().range(), Some((1, 65535)));
+    assert_eq!(k.cookie.as_deref(), Some(&[1u8, 2, 3, 4][..]));
+    assert_eq!(
+        err.to_string(),
+        "kernel refused the request: EINVAL (Invalid argument): \"integer out of range\"; \
+         offending attribute key.in-port (offset 48); the kernel's policy for it: u32 in 1..=65535"
+    );
+
+    // A malformed policy nest is dropped, not an error of its own: the errno still counts.
+    let mut sock = FakePeer::new(|_, out| {
+        let mut tlvs = MsgBuf::new();
+        let n = tlvs.start_nested(NLMSGERR_ATTR_POLICY);
+        tlvs.put_attr_u16(attr::TYPE, 4).unwrap();
+        tlvs.end_nested(n).unwrap();
+        let m = out.error_msg_tlvs(libc::EPERM, tlvs.as_slice());
+        out.send(vec![m]);
+    })
+    .into_socket();
+    let err = sock.transact(&mut flow_request()).unwrap_err();
+    assert_eq!(err.errno(), Some(libc::EPERM));
+    assert_eq!(err.kernel().unwrap().policy, None);
+}
+
+#[test]
+fn done_warning_is_available_on_dumps_and_multipart_replies() {
+    let peer = || {
+        FakePeer::new(|req, out| {
+            let part = out.msg(req.ty(), NLM_F_MULTI, b"abcd");
+            let mut tlvs = MsgBuf::new();
+            tlvs.put_attr_str(NLMSGERR_ATTR_MSG, "filter attribute ignored")
+                .unwrap();
+            let done = out.done_msg_tlvs(0, tlvs.as_slice());
+            out.send(vec![part, done]);
+        })
+        .into_socket()
+    };
+    let mut sock = peer();
+    let mut dump = sock.dump(req(0, 1).request()).unwrap();
+    assert_eq!(dump.warning(), None);
+    let mut n = 0;
+    while let Some(m) = dump.next_msg() {
+        m.unwrap();
+        n += 1;
+    }
+    assert_eq!(n, 1);
+    assert_eq!(dump.warning(), Some("filter attribute ignored"));
+
+    let mut sock = peer();
+    let mut t = req(0, 1);
+    let r = sock.transact(&mut t).unwrap();
+    assert_eq!(r.warning(), Some("filter attribute ignored"));
+
+    // A plain NLMSG_DONE has no warning.
+    let mut sock = FakePeer::new(|req, out| out.dump(req.ty(), &[b"abcd"], 1)).into_socket();
+    let mut dump = sock.dump(req(0, 1).request()).unwrap();
+    while let Some(m) = dump.next_msg() {
+        m.unwrap();
+    }
+    assert_eq!(dump.warning(), None);
+}
+
+#[test]
 fn enobufs_with_an_emulated_small_buffer_completes_every_request() {
     // Every reply is ~40 bytes; the peer's queue takes ~200 bytes before dropping.
     let calls = Arc::new(Mutex::new(Vec::new()));

@@ -77,6 +77,35 @@ fn invalid_attribute_is_named_by_the_policy() {
     assert!(text.contains("family-id"), "{text}");
 }
 
+#[test]
+fn out_of_range_value_carries_the_kernels_policy() {
+    // netdev's DEV_GET requires ifindex >= 1 (NLA_POLICY_MIN): the kernel's extended ack
+    // names the attribute and attaches the policy it broke (NLMSGERR_ATTR_POLICY).
+    let mut sock = Socket::open(NETLINK_GENERIC).unwrap();
+    let netdev = sock.resolve_family("netdev").unwrap();
+    let mut t = Transaction::new();
+    let b = t.request_mut();
+    let m = b.start_genl_msg(netdev.id, NLM_F_ACK, 1, 1); // NETDEV_CMD_DEV_GET
+    b.put_attr_u32(1, 0).unwrap(); // NETDEV_A_DEV_IFINDEX
+    b.end_msg(m).unwrap();
+    t.set_attrs_at(GENL_HDRLEN + NLMSG_HDRLEN);
+    let err = sock.transact(&mut t).unwrap_err();
+    println!("{err}");
+    let k = err.kernel().expect("a kernel error");
+    assert_eq!(k.errno, libc::ERANGE, "{err}");
+    assert_eq!(k.offset, Some(20), "{err}");
+    let p = k
+        .policy
+        .expect("the kernel attaches the policy of a range failure");
+    assert_eq!(p.kind_name(), "u32", "{p:?}");
+    assert_eq!(p.min_u, Some(1), "{p:?}");
+    assert!(
+        err.to_string()
+            .contains("the kernel's policy for it: u32 in 1..="),
+        "{err}"
+    );
+}
+
 static ETHTOOL_HEADER: nlwire::Policy = nlwire::Policy::new(
     "header",
     &[

@@ -65,6 +65,7 @@ pub struct Dump<'s, T: Transport> {
     attempts: u32,
     policy: Option<&'static Policy>,
     attrs_at: Option<usize>,
+    warning: Option<String>,
 }
 
 impl<T: Transport> Socket<T> {
@@ -115,6 +116,7 @@ impl<T: Transport> Socket<T> {
             attempts: 1,
             policy: None,
             attrs_at: None,
+            warning: None,
         })
     }
 
@@ -289,6 +291,7 @@ impl<'s, T: Transport> Dump<'s, T> {
                     if d.errno != 0 {
                         return Some(Err(self.kernel_error(d.errno, &d.ext_ack)));
                     }
+                    self.warning = d.ext_ack.msg.map(str::to_owned);
                     if self.interrupted {
                         return Some(Err(Error::DumpInterrupted {
                             messages: self.delivered,
@@ -304,6 +307,31 @@ impl<'s, T: Transport> Dump<'s, T> {
             Msg::parse(&self.sock.dump_buf.as_slice()[start..start + len])
                 .map_err(Error::Malformed),
         )
+    }
+
+    /// The warning the kernel attached to the `NLMSG_DONE` that ended the dump (an
+    /// extended ack with error code 0), once the dump has ended; `None` before that and
+    /// when there was none.
+    ///
+    /// ```
+    /// use nlwire::consts::NLMSGERR_ATTR_MSG;
+    /// let mut sock = nlwire::sock::FakePeer::new(|req, out| {
+    ///     let part = out.msg(req.ty(), nlwire::consts::NLM_F_MULTI, b"abcd");
+    ///     let mut tlvs = nlwire::MsgBuf::new();
+    ///     tlvs.put_attr_str(NLMSGERR_ATTR_MSG, "filter ignored").unwrap();
+    ///     let done = out.done_msg_tlvs(0, tlvs.as_slice());
+    ///     out.send(vec![part, done]);
+    /// })
+    /// .into_socket();
+    /// let mut dump = sock.dump(&[16, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])?;
+    /// while let Some(m) = dump.next_msg() {
+    ///     m?;
+    /// }
+    /// assert_eq!(dump.warning(), Some("filter ignored"));
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
+    pub fn warning(&self) -> Option<&str> {
+        self.warning.as_deref()
     }
 
     /// Reads the rest of the dump, discarding its messages, and returns how it ended:

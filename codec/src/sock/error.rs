@@ -7,6 +7,7 @@ use crate::error::AttrPath;
 use crate::msg::ExtAck;
 use crate::path_at_offset;
 use crate::policy::Policy;
+use crate::reported_policy::ReportedPolicy;
 
 /// An error the kernel returned (`NLMSG_ERROR` with a negative code, or an `NLMSG_DONE`
 /// that ends a dump with one), with its extended ack resolved against the request.
@@ -32,6 +33,11 @@ pub struct KernelError {
     /// The attribute the kernel said is missing (`NLMSGERR_ATTR_MISS_TYPE` inside the
     /// nest at `NLMSGERR_ATTR_MISS_NEST`).
     pub missing: Option<AttrPath>,
+    /// The policy the offending attribute broke (`NLMSGERR_ATTR_POLICY`), which kernels
+    /// send when the request set `NETLINK_EXT_ACK`; `None` when absent or malformed.
+    pub policy: Option<ReportedPolicy>,
+    /// The opaque cookie (`NLMSGERR_ATTR_COOKIE`) some operations return.
+    pub cookie: Option<Vec<u8>>,
 }
 
 impl KernelError {
@@ -48,6 +54,8 @@ impl KernelError {
             offset: None,
             path: None,
             missing: None,
+            policy: None,
+            cookie: None,
         }
     }
 
@@ -97,6 +105,8 @@ impl KernelError {
             offset: ack.offset,
             path,
             missing,
+            policy: ack.policy.and_then(|p| ReportedPolicy::parse(p).ok()),
+            cookie: ack.cookie.map(<[u8]>::to_vec),
         }
     }
 }
@@ -328,6 +338,9 @@ impl fmt::Display for KernelError {
         }
         if let Some(m) = &self.missing {
             write!(f, "; missing attribute {m}")?;
+        }
+        if let Some(p) = &self.policy {
+            write!(f, "; the kernel's policy for it: {p}")?;
         }
         Ok(())
     }

@@ -448,6 +448,49 @@ impl Replies {
         self.msg(NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS, body.as_slice())
     }
 
+    /// An `NLMSG_ERROR` with `-errno` (0 for an ACK) followed by the extended-ack
+    /// attributes `tlvs` as given (`NLM_F_ACK_TLVS` is set when there are any): for
+    /// replies the other helpers cannot express, such as `NLMSGERR_ATTR_POLICY`.
+    ///
+    /// ```
+    /// use nlwire::consts::NLMSGERR_ATTR_MSG;
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     let mut tlvs = nlwire::MsgBuf::new();
+    ///     tlvs.put_attr_str(NLMSGERR_ATTR_MSG, "deprecated attribute").unwrap();
+    ///     let warning = out.error_msg_tlvs(0, tlvs.as_slice());
+    ///     out.send(vec![warning]);
+    /// });
+    /// ```
+    pub fn error_msg_tlvs(&self, errno: i32, tlvs: &[u8]) -> Vec<u8> {
+        let mut body = MsgBuf::new();
+        body.put(&(-errno).to_ne_bytes());
+        body.put(self.request.as_bytes());
+        body.put(tlvs);
+        let flags = if tlvs.is_empty() { 0 } else { NLM_F_ACK_TLVS };
+        self.msg(NLMSG_ERROR, NLM_F_CAPPED | flags, body.as_slice())
+    }
+
+    /// An `NLMSG_DONE` with error code `-errno` followed by the extended-ack attributes
+    /// `tlvs` (`NLM_F_MULTI`, and `NLM_F_ACK_TLVS` when there are any): how a dump ends
+    /// with a warning or with an explained error.
+    ///
+    /// ```
+    /// use nlwire::consts::NLMSGERR_ATTR_MSG;
+    /// nlwire::sock::FakePeer::new(|req, out| {
+    ///     let mut tlvs = nlwire::MsgBuf::new();
+    ///     tlvs.put_attr_str(NLMSGERR_ATTR_MSG, "filter ignored").unwrap();
+    ///     let done = out.done_msg_tlvs(0, tlvs.as_slice());
+    ///     out.send(vec![done]);
+    /// });
+    /// ```
+    pub fn done_msg_tlvs(&self, errno: i32, tlvs: &[u8]) -> Vec<u8> {
+        let mut body = MsgBuf::new();
+        body.put(&(-errno).to_ne_bytes());
+        body.put(tlvs);
+        let flags = if tlvs.is_empty() { 0 } else { NLM_F_ACK_TLVS };
+        self.msg(NLMSG_DONE, NLM_F_MULTI | flags, body.as_slice())
+    }
+
     /// An `NLMSG_DONE` with error code `-errno` and `flags` (`NLM_F_MULTI` is added).
     ///
     /// ```

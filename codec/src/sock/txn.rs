@@ -600,7 +600,8 @@ impl<'a> Reply<'a> {
         self.messages().next()
     }
 
-    /// The warning the kernel attached to its ACK (extended ack on success), if any.
+    /// The warning the kernel attached to its ACK, or to the `NLMSG_DONE` ending a
+    /// multi-part reply (an extended ack with error code 0), if any.
     ///
     /// ```
     /// use nlwire::consts::*;
@@ -623,6 +624,7 @@ impl<'a> Reply<'a> {
             .filter(|m| m.seq() == self.seq)
             .find_map(|m| match m.kind() {
                 Ok(MsgKind::Error(e)) if e.errno == 0 => e.ext_ack.msg,
+                Ok(MsgKind::Done(d)) if d.errno == 0 => d.ext_ack.msg,
                 _ => None,
             })
     }
