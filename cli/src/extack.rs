@@ -98,6 +98,13 @@ pub fn describe_kernel(k: &KernelError, fam: &Family, op: &Op, req: &Request) ->
             name_types(fam, op.attr_set, p.types())
         ));
     }
+    if let Some(p) = &k.policy {
+        s.push_str(&format!("\n  the kernel's policy for it: {p}"));
+    }
+    if let Some(c) = &k.cookie {
+        let hex: String = c.iter().map(|b| format!("{b:02x}")).collect();
+        s.push_str(&format!("\n  cookie: {hex}"));
+    }
     s
 }
 

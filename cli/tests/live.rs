@@ -162,6 +162,10 @@ fn kernel_rejection_shows_the_ext_ack_message_and_attribute_path() {
         e.contains("offending attribute: ifindex (offset 20)"),
         "{e}"
     );
+    assert!(
+        e.contains("the kernel's policy for it: u32 in 1..=4294967295"),
+        "{e}"
+    );
     // A missing required attribute.
     let e = stderr(&nlwire(&["do", "--spec", &spec, "dev-get", "--json", "{}"]));
     assert!(e.contains("missing attribute: ifindex"), "{e}");
@@ -208,6 +212,8 @@ fn kernel_rejection_shows_the_ext_ack_message_and_attribute_path() {
             && e.contains("offending attribute: header.flags"),
         "{e}"
     );
+    // ethtool checks the flags by hand, not by policy: no policy is attached.
+    assert!(!e.contains("policy for it"), "{e}");
 }
 
 #[test]

@@ -64,6 +64,9 @@ pub fn run(a: &RequestArgs, dump: bool) -> Result<()> {
             }
         }
         pb.finish_and_clear();
+        if let Some(w) = d.warning() {
+            eprintln!("warning from the kernel: {w}");
+        }
         drop(d);
         print_all(format, &replies, true);
         if let Some(e) = failure {
