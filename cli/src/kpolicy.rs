@@ -3,14 +3,13 @@
 //!
 //! Numbers from include/uapi/linux/genetlink.h (`CTRL_ATTR_POLICY` 8, `CTRL_ATTR_OP_POLICY`
 //! 9, `CTRL_ATTR_OP` 10, `CTRL_ATTR_POLICY_DO` 1, `CTRL_ATTR_POLICY_DUMP` 2) and
-//! include/uapi/linux/netlink.h (`NL_POLICY_TYPE_ATTR_*` and `NL_ATTR_TYPE_*`). Note that
-//! in the kernel `PAD` is 11 and `MASK` 12, the reverse of the order in the kernel's
-//! nlctrl.yaml.
+//! include/uapi/linux/netlink.h; each attribute's policy is decoded by
+//! [`nlwire::ReportedPolicy`].
 
 use std::collections::{BTreeMap, HashMap};
 
 use nlwire::consts::{GENL_ID_CTRL, NETLINK_GENERIC, NLM_F_REQUEST};
-use nlwire::{Attrs, MsgBuf, Result as WireResult};
+use nlwire::{Attrs, MsgBuf, ReportedPolicy, Result as WireResult};
 
 use crate::error::{CliError, Result};
 use crate::genl::{
@@ -22,144 +21,27 @@ pub const CTRL_ATTR_POLICY_DO: u16 = 1;
 /// `CTRL_ATTR_POLICY_DUMP`.
 pub const CTRL_ATTR_POLICY_DUMP: u16 = 2;
 
-/// `NL_POLICY_TYPE_ATTR_*`.
-#[allow(dead_code)]
-pub mod attr {
-    /// Type (`NL_ATTR_TYPE_*`, u32).
-    pub const TYPE: u16 = 1;
-    /// Smallest signed value (s64).
-    pub const MIN_VALUE_S: u16 = 2;
-    /// Largest signed value (s64).
-    pub const MAX_VALUE_S: u16 = 3;
-    /// Smallest unsigned value (u64).
-    pub const MIN_VALUE_U: u16 = 4;
-    /// Largest unsigned value (u64).
-    pub const MAX_VALUE_U: u16 = 5;
-    /// Smallest length (u32).
-    pub const MIN_LENGTH: u16 = 6;
-    /// Largest length (u32).
-    pub const MAX_LENGTH: u16 = 7;
-    /// Index of the nested policy (u32).
-    pub const POLICY_IDX: u16 = 8;
-    /// Highest attribute type of the nested policy (u32).
-    pub const POLICY_MAXTYPE: u16 = 9;
-    /// Valid bits of a bitfield32 (u32).
-    pub const BITFIELD32_MASK: u16 = 10;
-    /// Padding.
-    pub const PAD: u16 = 11;
-    /// Valid bits of an unsigned integer (u64).
-    pub const MASK: u16 = 12;
-}
-
-/// `NL_ATTR_TYPE_*` names, indexed by number.
-pub const TYPE_NAMES: [&str; 18] = [
-    "invalid",
-    "flag",
-    "u8",
-    "u16",
-    "u32",
-    "u64",
-    "s8",
-    "s16",
-    "s32",
-    "s64",
-    "binary",
-    "string",
-    "nul-string",
-    "nested",
-    "nested-array",
-    "bitfield32",
-    "sint",
-    "uint",
-];
-
-/// The policy of one attribute as the kernel reports it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct KAttr {
-    /// `NL_ATTR_TYPE_*`.
-    pub ty: u32,
-    /// Signed range.
-    pub min_s: Option<i64>,
-    /// Signed range.
-    pub max_s: Option<i64>,
-    /// Unsigned range.
-    pub min_u: Option<u64>,
-    /// Unsigned range.
-    pub max_u: Option<u64>,
-    /// Length bounds.
-    pub min_len: Option<u32>,
-    /// Length bounds.
-    pub max_len: Option<u32>,
-    /// Nested policy.
-    pub policy_idx: Option<u32>,
-    /// Nested policy's highest type.
-    pub maxtype: Option<u32>,
-    /// bitfield32 valid bits.
-    pub bitfield_mask: Option<u32>,
-    /// Valid bits.
-    pub mask: Option<u64>,
-}
-
-impl KAttr {
-    /// The type's name (`u32`, `nul-string`, ...).
-    pub fn type_name(&self) -> String {
-        TYPE_NAMES
-            .get(self.ty as usize)
-            .map_or_else(|| format!("type-{}", self.ty), |s| s.to_string())
+/// The compact form the policy-check table prints: `u32 1..4294967295`,
+/// `nul-string len ..15` (the spec column uses the same shape).
+pub fn describe(k: &ReportedPolicy) -> String {
+    let mut s = k.kind_name().into_owned();
+    if let Some((a, b)) = k.range() {
+        s.push_str(&format!(" {a}..{b}"));
     }
-
-    /// Integer range as (min, max), whichever signedness the kernel reported.
-    pub fn range(&self) -> Option<(i128, i128)> {
-        match (self.min_u, self.max_u, self.min_s, self.max_s) {
-            (Some(a), Some(b), _, _) => Some((a.into(), b.into())),
-            (_, _, Some(a), Some(b)) => Some((a.into(), b.into())),
-            _ => None,
-        }
+    if let Some(m) = k.mask {
+        s.push_str(&format!(" mask {m:#x}"));
     }
-
-    /// A short description: `u32 1..4294967295`, `nul-string len ..15`.
-    pub fn describe(&self) -> String {
-        let mut s = self.type_name();
-        if let Some((a, b)) = self.range() {
-            s.push_str(&format!(" {a}..{b}"));
-        }
-        if let Some(m) = self.mask {
-            s.push_str(&format!(" mask {m:#x}"));
-        }
-        if let Some(m) = self.bitfield_mask {
-            s.push_str(&format!(" mask {m:#x}"));
-        }
-        if self.min_len.is_some() || self.max_len.is_some() {
-            s.push_str(&format!(
-                " len {}..{}",
-                self.min_len.map(|v| v.to_string()).unwrap_or_default(),
-                self.max_len.map(|v| v.to_string()).unwrap_or_default()
-            ));
-        }
-        s
+    if let Some(m) = k.bitfield32_mask {
+        s.push_str(&format!(" mask {m:#x}"));
     }
-
-    fn parse(bytes: &[u8]) -> WireResult<KAttr> {
-        let mut k = KAttr::default();
-        for a in Attrs::new(bytes) {
-            let a = a?;
-            match a.ty() {
-                attr::TYPE => k.ty = a.get_u32()?,
-                attr::MIN_VALUE_S => k.min_s = Some(a.get_s64()?),
-                attr::MAX_VALUE_S => k.max_s = Some(a.get_s64()?),
-                attr::MIN_VALUE_U => k.min_u = Some(a.get_u64()?),
-                attr::MAX_VALUE_U => k.max_u = Some(a.get_u64()?),
-                attr::MIN_LENGTH => k.min_len = Some(a.get_u32()?),
-                attr::MAX_LENGTH => k.max_len = Some(a.get_u32()?),
-                attr::POLICY_IDX => k.policy_idx = Some(a.get_u32()?),
-                attr::POLICY_MAXTYPE => k.maxtype = Some(a.get_u32()?),
-                attr::BITFIELD32_MASK => k.bitfield_mask = Some(a.get_u32()?),
-                attr::MASK => k.mask = Some(a.get_u64()?),
-                _ => {}
-            }
-        }
-        Ok(k)
+    if k.min_len.is_some() || k.max_len.is_some() {
+        s.push_str(&format!(
+            " len {}..{}",
+            k.min_len.map(|v| v.to_string()).unwrap_or_default(),
+            k.max_len.map(|v| v.to_string()).unwrap_or_default()
+        ));
     }
+    s
 }
 
 /// A family's policies: the per-op map and the policies it points at.
@@ -168,7 +50,7 @@ pub struct KPolicies {
     /// Op (command) to its do and dump policy indexes.
     pub ops: BTreeMap<u32, (Option<u32>, Option<u32>)>,
     /// Policy index to attribute type to policy.
-    pub policies: HashMap<u32, BTreeMap<u16, KAttr>>,
+    pub policies: HashMap<u32, BTreeMap<u16, ReportedPolicy>>,
 }
 
 impl KPolicies {
@@ -197,7 +79,7 @@ impl KPolicies {
                         let map = self.policies.entry(pol.ty().into()).or_default();
                         for at in pol.nested() {
                             let at = at?;
-                            map.insert(at.ty(), KAttr::parse(at.payload())?);
+                            map.insert(at.ty(), ReportedPolicy::parse(at.payload())?);
                         }
                     }
                 }

@@ -29,9 +29,10 @@ use serde_json::{Value, json};
 
 use crate::args::PolicyArgs;
 use crate::error::{CliError, EXIT_FAILURE, Result};
-use crate::kpolicy::{KAttr, KPolicies, OpPolicy, fetch_op};
+use crate::kpolicy::{KPolicies, OpPolicy, describe, fetch_op};
 use crate::output::emit;
 use crate::specs::{resolve, search_dirs};
+use nlwire::ReportedPolicy;
 
 /// Verdict of one comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -292,7 +293,7 @@ impl Cmp<'_> {
                 None => self.rows.push(Row {
                     op: op.into(),
                     attr: join(&format!("#{ty}")),
-                    kernel: k.describe(),
+                    kernel: describe(k),
                     spec: "-".into(),
                     verdict: Verdict::Mismatch,
                     detail: format!(
@@ -333,7 +334,7 @@ impl Cmp<'_> {
         }
     }
 
-    fn attr(&mut self, op: &str, a: &IrAttr, k: &KAttr, path: &str) {
+    fn attr(&mut self, op: &str, a: &IrAttr, k: &ReportedPolicy, path: &str) {
         let fam = self.fam;
         let mut verdict = Verdict::Ok;
         let mut details: Vec<String> = Vec::new();
@@ -352,7 +353,7 @@ impl Cmp<'_> {
                 Verdict::Note
             };
             let b = spec_bounds(fam, a);
-            if let Some(km) = k.mask.or(k.bitfield_mask.map(u64::from)) {
+            if let Some(km) = k.mask.or(k.bitfield32_mask.map(u64::from)) {
                 match b.mask {
                     Some(sm) if sm == km => {}
                     Some(sm) if sm & !km == 0 => note(
@@ -388,7 +389,7 @@ impl Cmp<'_> {
                     note(v, d, &mut verdict);
                 }
             }
-            if matches!(k.ty, 10..=12) {
+            if matches!(k.kind, 10..=12) {
                 for (v, d) in [
                     side(
                         "length",
@@ -417,7 +418,7 @@ impl Cmp<'_> {
         self.rows.push(Row {
             op: op.into(),
             attr: path.into(),
-            kernel: k.describe(),
+            kernel: describe(k),
             spec: spec_describe(fam, a),
             verdict,
             detail: details.join("; "),
@@ -441,7 +442,7 @@ impl Cmp<'_> {
 }
 
 /// Type compatibility and why.
-fn type_compat(a: &IrAttr, k: &KAttr) -> (Verdict, String) {
+fn type_compat(a: &IrAttr, k: &ReportedPolicy) -> (Verdict, String) {
     use Verdict::*;
     let int_code = |t: IntType| match t {
         IntType::U8 => 2,
@@ -453,8 +454,8 @@ fn type_compat(a: &IrAttr, k: &KAttr) -> (Verdict, String) {
         IntType::S32 => 8,
         IntType::S64 => 9,
     };
-    let kt = k.type_name();
-    match (a.ty, k.ty) {
+    let kt = k.kind_name();
+    match (a.ty, k.kind) {
         (AttrType::Flag, 1) | (AttrType::Uint, 17) | (AttrType::Sint, 16) => (Ok, String::new()),
         (AttrType::Int(t), n) if n == int_code(t) => (Ok, String::new()),
         (AttrType::Int(t), 10) => {
@@ -636,12 +637,11 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::kpolicy::KAttr;
 
-    fn kattr(ty: u32) -> KAttr {
-        KAttr {
-            ty,
-            ..KAttr::default()
+    fn kattr(ty: u32) -> ReportedPolicy {
+        ReportedPolicy {
+            kind: ty,
+            ..ReportedPolicy::default()
         }
     }
 
@@ -671,7 +671,7 @@ operations:
         let mut attrs = BTreeMap::new();
         attrs.insert(
             1,
-            KAttr {
+            ReportedPolicy {
                 min_u: Some(1),
                 max_u: Some(u32::MAX.into()),
                 ..kattr(4)
@@ -679,7 +679,7 @@ operations:
         ); // ok
         attrs.insert(
             2,
-            KAttr {
+            ReportedPolicy {
                 min_u: Some(0),
                 max_u: Some(1),
                 ..kattr(4)
@@ -687,14 +687,14 @@ operations:
         ); // enum says 0..2
         attrs.insert(
             3,
-            KAttr {
+            ReportedPolicy {
                 max_len: Some(15),
                 ..kattr(12)
             },
         ); // unstated length
         attrs.insert(
             4,
-            KAttr {
+            ReportedPolicy {
                 min_u: Some(0),
                 max_u: Some(100),
                 ..kattr(4)
@@ -703,7 +703,7 @@ operations:
         attrs.insert(5, kattr(4)); // uint vs u32
         attrs.insert(
             6,
-            KAttr {
+            ReportedPolicy {
                 max_len: Some(16),
                 ..kattr(10)
             },
