@@ -72,3 +72,8 @@ pub use nlwire_derive::{AttrSet, Message, SubMessage, schema, wire};
 /// arbitrary, re-exported so derived `Arbitrary` impls name the same version.
 #[cfg(feature = "arbitrary")]
 pub use arbitrary;
+
+/// The top-level README's Rust examples, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
