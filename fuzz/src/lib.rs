@@ -20,4 +20,7 @@ pub type Target = (&'static str, fn(&[u8]));
 pub const TARGETS: &[Target] = &[
     ("buffer_model", buffer_model),
     ("policy_check", policy_check),
+    ("schema_load", schema_load),
+    ("ovs_decode", ovs_decode),
+    ("ovs_roundtrip", ovs_roundtrip),
 ];

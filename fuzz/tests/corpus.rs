@@ -136,3 +136,31 @@ fn ovs_seed_decodes_to_the_flow_it_encodes() {
     assert_eq!(flow.key.as_ref().and_then(|k| k.in_port), Some(1));
     assert_eq!(flow.actions.as_ref().map(Vec::len), Some(5));
 }
+
+#[test]
+fn every_libfuzzer_binary_is_a_target_with_seeds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("libfuzzer/Cargo.toml")).unwrap();
+    let mut bins: Vec<&str> = manifest
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("name = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .filter(|n| *n != "nlwire-libfuzzer")
+        .collect();
+    bins.sort_unstable();
+    let mut targets: Vec<&str> = nlwire_fuzz::TARGETS.iter().map(|t| t.0).collect();
+    targets.sort_unstable();
+    assert_eq!(
+        bins, targets,
+        "fuzz/libfuzzer binaries vs nlwire_fuzz::TARGETS"
+    );
+    for t in targets {
+        let body = std::fs::read_to_string(root.join(format!("libfuzzer/fuzz_targets/{t}.rs")))
+            .unwrap_or_else(|e| panic!("fuzz_targets/{t}.rs: {e}"));
+        assert!(
+            body.contains(&format!("nlwire_fuzz::{t}(")),
+            "fuzz_targets/{t}.rs does not call nlwire_fuzz::{t}"
+        );
+        assert!(!seeds(t).is_empty(), "fuzz/corpus/{t} has no seeds");
+    }
+}
