@@ -208,8 +208,11 @@ impl<'a> Attr<'a> {
     where
         T: FromBytes + Immutable + Unaligned,
     {
-        <[T]>::ref_from_bytes(self.payload)
-            .map_err(|_| self.len_error(core::mem::size_of::<T>(), usize::MAX))
+        <[T]>::ref_from_bytes(self.payload).map_err(|_| Error::BadArrayLength {
+            path: self.path(),
+            len: self.len(),
+            elem: core::mem::size_of::<T>(),
+        })
     }
 
     /// The payload read as nested attributes.

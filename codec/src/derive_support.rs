@@ -749,18 +749,17 @@ pub trait Message: Sized {
     }
 }
 
-/// Fails for NLMSG_ERROR (a kernel error, or an ACK where data was expected).
+/// Fails for every control message: NLMSG_ERROR (a kernel error, or an ACK where data
+/// was expected), NLMSG_DONE, NLMSG_NOOP and NLMSG_OVERRUN are not the family's data.
 fn check_data_msg(msg: &Msg<'_>) -> Result<()> {
-    if let MsgKind::Error(e) = msg.kind()? {
-        if e.errno != 0 {
-            return Err(Error::Kernel { errno: e.errno });
-        }
-        return Err(Error::Unexpected {
+    match msg.kind()? {
+        MsgKind::Data => Ok(()),
+        MsgKind::Error(e) if e.errno != 0 => Err(Error::Kernel { errno: e.errno }),
+        _ => Err(Error::Unexpected {
             expected: "a data message",
             found: u32::from(msg.ty()),
-        });
+        }),
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -217,6 +217,15 @@ pub enum Error {
         /// Largest allowed payload.
         max: usize,
     },
+    /// An array payload (packed fixed-size elements) that is not a whole number of them.
+    BadArrayLength {
+        /// The attribute.
+        path: AttrPath,
+        /// Payload length found.
+        len: usize,
+        /// Size of one element.
+        elem: usize,
+    },
     /// A string attribute without its terminating NUL, or with a NUL before the end.
     BadString {
         /// The attribute.
@@ -368,6 +377,10 @@ impl fmt::Display for Error {
                     write!(f, "{path}: length {len}, expected {min}..={max}")
                 }
             }
+            Error::BadArrayLength { path, len, elem } => write!(
+                f,
+                "{path}: length {len} is not a multiple of the {elem}-byte element"
+            ),
             Error::BadString { path, reason } => match reason {
                 StringFault::NoNul => write!(f, "{path}: string does not end in NUL"),
                 StringFault::InteriorNul => write!(f, "{path}: string has a NUL before its end"),
@@ -456,6 +469,7 @@ impl Error {
             Error::BadAttrLen { path, .. }
             | Error::TrailingBytes { path, .. }
             | Error::BadLength { path, .. }
+            | Error::BadArrayLength { path, .. }
             | Error::BadString { path, .. }
             | Error::OutOfRange { path, .. }
             | Error::BadFlags { path, .. }
@@ -472,6 +486,7 @@ impl Error {
             Error::BadAttrLen { path, .. }
             | Error::TrailingBytes { path, .. }
             | Error::BadLength { path, .. }
+            | Error::BadArrayLength { path, .. }
             | Error::BadString { path, .. }
             | Error::OutOfRange { path, .. }
             | Error::BadFlags { path, .. }

@@ -278,7 +278,11 @@ fn arrays_and_fixed() {
     b.put_attr(24, &[0; 6]).unwrap();
     assert!(matches!(
         All::decode(b.as_slice()),
-        Err(Error::BadLength { min: 4, .. })
+        Err(Error::BadArrayLength {
+            len: 6,
+            elem: 4,
+            ..
+        })
     ));
     assert_eq!(All::POLICY.get(23).unwrap().max_len, 8);
 }
