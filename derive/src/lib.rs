@@ -132,8 +132,11 @@ pub fn wire(args: TokenStream, item: TokenStream) -> TokenStream {
 /// crate. A spec error is a compile error naming the file, line and key.
 ///
 /// Options: `list_sets = ["set-name", ...]` models sets as ordered lists (`Vec<Enum>`, like
-/// OVS actions); `crate = "::path"` renames the runtime crate. See `nlwire_schema::codegen`
-/// for the generated shapes, and `nlwire_schema::compile` for the build-script form.
+/// OVS actions); `extern_sets = ["set-name" = "crate::other::Type", ...]` takes sets from
+/// elsewhere instead of generating them (a family reusing another's types; what only
+/// those sets use is left out too); `crate = "::path"` renames the runtime crate. See
+/// `nlwire_schema::codegen` for the generated shapes, and `nlwire_schema::compile` for the
+/// build-script form.
 ///
 /// ```
 /// mod ovs_vport {

@@ -11,11 +11,24 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitStr, Result, Token, bracketed};
 
-/// `"path.yaml" [, list_sets = ["a", "b"]] [, crate = "::nlwire"]`.
+/// `"path.yaml" [, list_sets = ["a", "b"]] [, extern_sets = ["a" = "crate::x::A"]]
+/// [, crate = "::nlwire"]`.
 struct Input {
     path: LitStr,
     list_sets: Vec<LitStr>,
+    extern_sets: Vec<(LitStr, LitStr)>,
     krate: Option<LitStr>,
+}
+
+/// `"set-name" = "rust::Path"`.
+struct ExternSet(LitStr, LitStr);
+
+impl Parse for ExternSet {
+    fn parse(input: ParseStream<'_>) -> Result<Self> {
+        let set = input.parse()?;
+        input.parse::<Token![=]>()?;
+        Ok(ExternSet(set, input.parse()?))
+    }
 }
 
 impl Parse for Input {
@@ -29,6 +42,7 @@ impl Parse for Input {
         let mut out = Input {
             path,
             list_sets: Vec::new(),
+            extern_sets: Vec::new(),
             krate: None,
         };
         while !input.is_empty() {
@@ -45,13 +59,21 @@ impl Parse for Input {
                     let items = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
                     out.list_sets.extend(items);
                 }
+                "extern_sets" => {
+                    let content;
+                    bracketed!(content in input);
+                    let items = Punctuated::<ExternSet, Token![,]>::parse_terminated(&content)?;
+                    out.extern_sets
+                        .extend(items.into_iter().map(|e| (e.0, e.1)));
+                }
                 "crate" => out.krate = Some(input.parse()?),
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown option `{other}`; expected `list_sets = [\"set-name\", ...]` \
-                             or `crate = \"::path\"`"
+                            "unknown option `{other}`; expected `list_sets = [\"set-name\", ...]`, \
+                             `extern_sets = [\"set-name\" = \"rust::Path\", ...]` or \
+                             `crate = \"::path\"`"
                         ),
                     ));
                 }
@@ -118,6 +140,9 @@ pub fn expand(input: TokenStream) -> Result<TokenStream> {
     let mut opts = nlwire_schema::codegen::Options::new();
     for s in &input.list_sets {
         opts = opts.list_set(s.value());
+    }
+    for (s, p) in &input.extern_sets {
+        opts = opts.extern_set(s.value(), p.value());
     }
     if let Some(k) = &input.krate {
         opts = opts.crate_path(k.value());

@@ -6,7 +6,8 @@ file, exit status 1 on any failure:
            (genetlink-legacy.yaml, ...; from --schemas, default ../../../shared/ynl-specs/schemas,
            then /usr/share/ynl);
   header   line 1 is the SPDX tag every YNL spec carries;
-  tags     a doc that starts with a bracketed tag uses one of the known tags;
+  tags     the bracketed tags that open a doc are known ones: at most one side tag
+           ([userspace-only] ...) first, then encoding tags ([nla-f-nested], on nests only);
   numbers  no two attributes of a set, entries of an enum or ops share a value, and every
            C name (prefix + name, as C code generation forms it) agrees with the OVS ABI dump
            (--abi-dump, default ../../../shared/reference/ovs-abi-dump.txt), which also gives
@@ -32,6 +33,9 @@ except ImportError as e:  # pragma: no cover
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPDX = "# SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)"
 TAGS = {"userspace-only", "kernel-only", "kernel-internal", "not-in-6.1"}
+# Tags about how an attribute is encoded; they follow the side tag, if any.
+ENCODING_TAGS = {"nla-f-nested"}
+NEST_TYPES = {"nest", "indexed-array", "sub-message"}
 INT_SIZE = {"u8": 1, "s8": 1, "u16": 2, "s16": 2, "u32": 4, "s32": 4, "u64": 8, "s64": 8}
 # Items of ovs_flow.yaml that ovs_packet.yaml does not copy (flow commands only), and the
 # items ovs_packet.yaml adds.
@@ -54,6 +58,28 @@ def docs(node):
     elif isinstance(node, list):
         for v in node:
             yield from docs(v)
+
+
+def leading_tags(doc):
+    """The bracketed tags that open a doc, in order."""
+    return re.findall(r"\[([^\]\s]+)\]", re.match(r"\s*((?:\[[^\]\s]+\]\s*)*)", doc)[1])
+
+
+def tag_problems(spec):
+    """Unknown or misplaced doc tags, and encoding tags on attributes they do not fit."""
+    problems = []
+    for d in docs(spec):
+        tags = leading_tags(d)
+        for i, t in enumerate(tags):
+            if t in TAGS and i > 0:
+                problems.append(f"tag [{t}] must come first")
+            elif t not in TAGS and t not in ENCODING_TAGS:
+                problems.append(f"unknown tag [{t}]")
+    for s in spec.get("attribute-sets", []):
+        for a in s["attributes"]:
+            if "nla-f-nested" in leading_tags(a.get("doc", "")) and a.get("type") not in NEST_TYPES:
+                problems.append(f"{s['name']}.{a['name']}: [nla-f-nested] on a {a.get('type')}")
+    return problems
 
 
 def load_dump(path):
@@ -259,10 +285,7 @@ def main():
             for e in jsonschema.Draft7Validator(schema).iter_errors(spec):
                 where = "/".join(str(p) for p in e.path)
                 problems.append(f"schema: {where}: {e.message[:160]}")
-        for d in docs(spec):
-            m = re.match(r"\s*\[([^\]]+)\]", d)
-            if m and m[1] not in TAGS:
-                problems.append(f"unknown tag [{m[1]}]")
+        problems += tag_problems(spec)
         problems += reference_problems(spec)
         fam = Family(spec)
         problems += fam.errors

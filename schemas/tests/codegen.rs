@@ -178,3 +178,192 @@ fn broken_spec_fails_compile_with_file_line_and_key() {
     assert!(text.contains("type \"u33\""), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn struct_arrays_are_vecs_of_the_struct() {
+    let spec = format!(
+        "{HEAD}definitions:
+  - {{name: zone, type: struct, members: [{{name: id, type: s32}}, {{name: limit, type: u32}}]}}
+attribute-sets:
+  - name: main
+    attributes:
+      - {{name: zones, type: binary, sub-type: binary, struct: zone, checks: {{min-len: 8}}}}
+      - {{name: one, type: binary, struct: zone}}
+      - {{name: ports, type: binary, sub-type: u32}}
+operations: {{list: []}}
+"
+    );
+    let code = generate(&spec);
+    assert!(
+        code.contains("#[nla(type = 1, array, min_len = 8)]\n    pub zones: Option<Vec<Zone>>,"),
+        "{code}"
+    );
+    assert!(code.contains("A packed array of `zone` (8 bytes each"));
+    assert!(code.contains("#[nla(type = 2, fixed)]\n    pub one: Option<Zone>,"));
+    assert!(code.contains(
+        "#[nla(type = 3, array)]\n    pub ports: Option<Vec<::nlwire::zerocopy::native_endian::U32>>,"
+    ));
+}
+
+/// A family whose `top` set nests `key` (which alone reaches `deep`, `inner-s` and `e`)
+/// and `shared` (which `key` nests too).
+const EXTERN_SPEC: &str = "name: t
+doc: T.
+protocol: genetlink-legacy
+definitions:
+  - {name: hdr, type: struct, members: [{name: a, type: u32}]}
+  - {name: inner-s, type: struct, members: [{name: b, type: u32, enum: e}]}
+  - {name: e, type: enum, entries: [x, y]}
+attribute-sets:
+  - name: top
+    attributes:
+      - {name: key, type: nest, nested-attributes: key}
+      - {name: acts, type: nest, nested-attributes: acts}
+      - {name: both, type: nest, nested-attributes: shared}
+  - name: key
+    attributes:
+      - {name: deep, type: nest, nested-attributes: deep}
+      - {name: shared, type: nest, nested-attributes: shared}
+  - name: deep
+    attributes: [{name: s, type: binary, struct: inner-s}]
+  - name: shared
+    attributes: [{name: v, type: u8}]
+  - name: acts
+    attributes: [{name: out, type: u32, multi-attr: true}]
+operations:
+  fixed-header: hdr
+  list:
+    - {name: get, doc: Get., attribute-set: top, do: {request: {attributes: [key]}}}
+";
+
+#[test]
+fn extern_sets_are_referenced_by_path_and_what_only_they_use_is_left_out() {
+    let f = nlwire_schema::load_str(EXTERN_SPEC, "t.yaml").unwrap();
+    let alone = codegen::to_string(&f);
+    for item in [
+        "pub struct Key {",
+        "pub struct Deep {",
+        "pub struct InnerS {",
+        "pub struct E(",
+    ] {
+        assert!(alone.contains(item), "{item}\n{alone}");
+    }
+
+    let opts = Options::new()
+        .list_set("acts")
+        .extern_set("key", "crate::other::Key")
+        .extern_set("acts", "crate::other::Acts");
+    let code = codegen::to_string_with(&f, &opts).unwrap();
+    assert!(
+        code.contains("pub key: Option<crate::other::Key>,"),
+        "{code}"
+    );
+    // A list set taken from elsewhere is still a list.
+    assert!(code.contains("pub acts: Option<Vec<crate::other::Acts>>,"));
+    assert!(code.contains("pub both: Option<Shared>,"));
+    // Used by `top` as well: kept. Reached only through `key`: gone.
+    assert!(code.contains("pub struct Shared {"));
+    for gone in [
+        "pub struct Key {",
+        "pub enum Acts",
+        "pub struct Deep {",
+        "pub struct InnerS {",
+        "pub struct E(",
+    ] {
+        assert!(!code.contains(gone), "{gone}\n{code}");
+    }
+    // The op's fixed header stays; messages hold the extern types through `top`.
+    assert!(code.contains("pub struct Hdr {"));
+    assert!(code.contains("pub attrs: super::Top,"));
+
+    let e = codegen::to_tokens(&f, &Options::new().extern_set("nope", "crate::X")).unwrap_err();
+    assert!(e.message.contains("\"nope\""), "{e}");
+    let e = codegen::to_tokens(&f, &Options::new().extern_set("key", "not a path")).unwrap_err();
+    assert!(e.message.contains("not a Rust path"), "{e}");
+}
+
+#[test]
+fn compare_set_finds_the_first_difference_deep_down() {
+    let a = nlwire_schema::load_str(EXTERN_SPEC, "a.yaml").unwrap();
+    assert_eq!(a.compare_set("key", &a), Ok(()));
+    // Docs do not matter.
+    let b = nlwire_schema::load_str(
+        &EXTERN_SPEC.replace("{name: v, type: u8}", "{name: v, type: u8, doc: Other.}"),
+        "b.yaml",
+    )
+    .unwrap();
+    assert_eq!(a.compare_set("key", &b), Ok(()));
+    // A member's enum two levels down does.
+    let c = nlwire_schema::load_str(&EXTERN_SPEC.replace("[x, y]", "[x, y, z]"), "c.yaml").unwrap();
+    assert_eq!(
+        a.compare_set("key", &c),
+        Err("set `key` attribute `deep`: set `deep` attribute `s`: definition `inner-s` member `b`: \
+             definition `e`: entries: [(\"x\", 0), (\"y\", 1)] here, [(\"x\", 0), (\"y\", 1), (\"z\", 2)] there"
+            .into())
+    );
+    let d =
+        nlwire_schema::load_str(&EXTERN_SPEC.replace("type: u8", "type: u16"), "d.yaml").unwrap();
+    assert!(
+        a.compare_set("key", &d)
+            .unwrap_err()
+            .ends_with("type: Int(U8) here, Int(U16) there")
+    );
+    assert!(
+        a.compare_set("nope", &d)
+            .unwrap_err()
+            .contains("no set `nope`")
+    );
+}
+
+/// A genetlink-legacy family with one op on `top`; `relax` is the op's `dont-validate`.
+fn flag_spec(relax: &str) -> String {
+    format!(
+        "{HEAD}attribute-sets:
+  - name: top
+    attributes:
+      - {{name: inner, type: nest, nested-attributes: inner}}
+      - {{name: tagged, type: nest, nested-attributes: inner, doc: '[nla-f-nested] Strict.'}}
+  - name: inner
+    attributes: [{{name: x, type: u32}}]
+  - name: replies
+    attributes:
+      - {{name: inner, type: nest, nested-attributes: inner}}
+operations:
+  list:
+    - name: set
+      doc: Set.
+      attribute-set: top
+      dont-validate: [{relax}]
+      do: {{request: {{attributes: [inner]}}}}
+"
+    )
+}
+
+#[test]
+fn nests_carry_nla_f_nested_where_the_kernel_validates_strictly() {
+    // `dont-validate: strict`: only the tagged nest and the nests of a set no request
+    // carries get the flag.
+    let code = generate(&flag_spec("strict"));
+    assert!(
+        code.contains("#[nla(type = 1, nested)]\n    pub inner: Option<Inner>,"),
+        "{code}"
+    );
+    assert!(code.contains("#[nla(type = 2, nested, flagged)]\n    pub tagged: Option<Inner>,"));
+    assert!(code.contains("the spec's `[nla-f-nested]` tag"));
+    assert!(code.contains("#[nla(type = 1, nested, flagged)]\n    pub inner: Option<Inner>,\n}"));
+    // Validated strictly: every nest of the request's set.
+    let code = generate(&flag_spec("dump"));
+    assert!(
+        code.contains("#[nla(type = 1, nested, flagged)]\n    pub inner: Option<Inner>,\n    ///"),
+        "{code}"
+    );
+    // netlink-raw: the spec says nothing of validation; YNL flags every nest.
+    let raw = flag_spec("strict")
+        .replace(
+            "protocol: genetlink-legacy",
+            "protocol: netlink-raw\nprotonum: 0",
+        )
+        .replace("      dont-validate: [strict]\n", "");
+    let code = generate(&raw);
+    assert_eq!(code.matches(", flagged)]").count(), 3, "{code}");
+}

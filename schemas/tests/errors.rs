@@ -558,3 +558,32 @@ fn missing_file() {
             .starts_with("/nonexistent/x.yaml:0: cannot read")
     );
 }
+
+#[test]
+fn struct_array_and_nested_flag_tag_misused() {
+    let spec = format!(
+        "{HEAD}protocol: genetlink-legacy
+definitions:
+  - {{name: pair, type: struct, members: [{{name: a, type: u32}}]}}
+attribute-sets:
+  - name: a
+    attributes:
+      - {{name: arr, type: binary, sub-type: binary}}
+      - {{name: ok, type: binary, sub-type: binary, struct: pair}}
+      - {{name: n, type: u32, doc: '[nla-f-nested] Not a nest.'}}
+      - {{name: s, type: string, sub-type: binary}}
+operations: {{list: []}}
+"
+    );
+    let e = fail(&spec);
+    let got: Vec<_> = e.errors.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        got,
+        [
+            "demo.yaml:9: attribute-set \"a\" attribute \"arr\": struct is required: sub-type binary on a binary attribute is a packed array of a struct",
+            "demo.yaml:11: attribute-set \"a\" attribute \"n\": doc is not allowed: the [nla-f-nested] tag marks nests, not u32 attributes",
+            "demo.yaml:12: attribute-set \"a\" attribute \"s\": sub-type is not allowed: type string does not take sub-type binary",
+        ],
+        "{e}"
+    );
+}

@@ -18,6 +18,7 @@ pub(crate) fn definitions(g: &Gen<'_>) -> TokenStream {
         g.f.definitions
             .iter()
             .enumerate()
+            .filter(|(i, _)| g.kept.defs[*i])
             .map(|(i, d)| match &d.kind {
                 DefKind::Const(v) => {
                     let name = g.def_consts[i].as_deref().unwrap_or("_");

@@ -21,12 +21,18 @@ pub(crate) enum Node {
 /// The by-value edges of the family's types.
 fn edges(g: &Gen<'_>) -> HashMap<Node, Vec<Node>> {
     let mut out: HashMap<Node, Vec<Node>> = HashMap::new();
+    // Only generated types hold others; an extern type cannot hold ours.
     for (i, set) in g.f.attr_sets.iter().enumerate() {
+        if !g.emits_set(SetId(i)) {
+            continue;
+        }
         let from = Node::Set(SetId(i));
         let list = g.list_sets[i];
         for a in &set.attrs {
-            if let Some(to) = sets::by_value_target(g, SetId(i), a, list) {
-                out.entry(from).or_default().push(to);
+            match sets::by_value_target(g, SetId(i), a, list) {
+                Some(Node::Set(t)) if !g.emits_set(t) => {}
+                Some(to) => out.entry(from).or_default().push(to),
+                None => {}
             }
         }
     }
@@ -35,6 +41,7 @@ fn edges(g: &Gen<'_>) -> HashMap<Node, Vec<Node>> {
         for fmt in &m.formats {
             if let Some(s) = fmt.attr_set
                 && !g.list_sets[s.0]
+                && g.emits_set(s)
             {
                 out.entry(from).or_default().push(Node::Set(s));
             }

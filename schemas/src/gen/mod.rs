@@ -14,10 +14,18 @@
 //! | `enum` definition | a newtype over the integer with one associated const per entry, `ENTRIES`, `name()`, `from_name()`, `known()`, `From` both ways and a `Debug` that prints names |
 //! | `flags` definition | the same as a bit set: consts are masks (`1 << bit`), `ALL`, `contains`, `names()`, `\|`, `&` |
 //! | `struct` definition | `#[nlwire::wire(size = N)]` struct; `#[be]`/`#[le]` integers, `[u8; N]` for binary, string and pad members |
-//! | attribute set | `#[derive(nlwire::AttrSet)]` struct: one `Option<T>` field per attribute (`Vec<T>` for `multi-attr`, `bool` for `flag`), `pad` attributes skipped; sets named in [`Options::list_set`] become an attribute enum used as `Vec<Enum>` (an ordered list, like OVS actions) |
+//! | attribute set | `#[derive(nlwire::AttrSet)]` struct: one `Option<T>` field per attribute (`Vec<T>` for `multi-attr`, `bool` for `flag`), `pad` attributes skipped; sets named in [`Options::list_set`] become an attribute enum used as `Vec<Enum>` (an ordered list, like OVS actions); sets named in [`Options::extern_set`] are not generated but referenced by path |
+//! | `binary` with `struct:` | the struct (`fixed`); with `sub-type: binary` as well, a packed array of it: `Vec<Struct>`, decoded as a `&[Struct]` view (`array`) |
+//! | `binary` with `sub-type: u32` (any integer) | `Vec` of the zerocopy integer in the attribute's byte order (`array`) |
 //! | `sub-message` | `#[derive(nlwire::SubMessage)]` enum, one variant per format |
 //! | operations | `cmd::OP` (request ids), `reply::OP` (reply/notification ids); for genetlink families `msg::<Op>Request` / `<Op>Reply` / `<Op>` (notifications, events) with `#[derive(nlwire::Message)]`, the op's fixed header and attribute set |
 //! | `mcast-groups` | `mcgrp::NAME`: the group name (genetlink) or number (netlink-raw) |
+//!
+//! Nests are written with `NLA_F_NESTED` (`flagged`) where the kernel demands it: in
+//! `netlink-raw` families and in sets a strictly validated request reaches (genetlink ops
+//! without `dont-validate: [strict]`), in sets no request reaches (YNL's default), and on
+//! attributes whose doc carries the `[nla-f-nested]` tag (OVS psample); see
+//! [`Attr::needs_nested_flag`](crate::Attr::needs_nested_flag).
 //!
 //! Nests that recurse (OVS `encap` in a flow key) are boxed (`Option<Box<KeyAttrs>>`, decoded
 //! lazily); lists (`Vec`) need no box. Names: types in `UpperCamelCase`, fields in
@@ -58,7 +66,9 @@ mod defs;
 mod docs;
 mod graph;
 mod names;
+mod nested_flag;
 mod ops;
+mod reach;
 mod sets;
 
 use std::collections::HashSet;
@@ -84,6 +94,7 @@ use self::names::Names;
 pub struct Options {
     krate: String,
     list_sets: Vec<String>,
+    extern_sets: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -91,6 +102,7 @@ impl Default for Options {
         Options {
             krate: "::nlwire".into(),
             list_sets: Vec::new(),
+            extern_sets: Vec::new(),
         }
     }
 }
@@ -150,6 +162,37 @@ impl Options {
     /// ```
     pub fn list_sets(&self) -> &[String] {
         &self.list_sets
+    }
+
+    /// Takes attribute set `name` from elsewhere instead of generating it: every attribute
+    /// that nests it holds `path` (a type deriving `AttrSet`, usually the same set generated
+    /// for another family; `Vec<path>` when the set is also a [`list_set`](Self::list_set)).
+    /// Sets, sub-messages, enums and structs that only extern sets use are not generated
+    /// either. This is how one family reuses another's types when its spec repeats them
+    /// (OVS `ovs_packet` carries `ovs_flow`'s keys and actions); check that the two specs
+    /// agree with [`Family::compare_set`](crate::Family::compare_set).
+    ///
+    /// ```
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/ovs_packet.yaml")).unwrap();
+    /// let opts = nlwire_schema::codegen::Options::new()
+    ///     .extern_set("key-attrs", "crate::ovs_flow::KeyAttrs");
+    /// let code = nlwire_schema::codegen::to_string_with(&f, &opts).unwrap();
+    /// assert!(code.contains("pub key: Option<crate::ovs_flow::KeyAttrs>"));
+    /// assert!(!code.contains("pub struct KeyAttrs"));
+    /// ```
+    pub fn extern_set(mut self, name: impl Into<String>, path: impl Into<String>) -> Self {
+        self.extern_sets.push((name.into(), path.into()));
+        self
+    }
+
+    /// The extern sets and their Rust paths.
+    ///
+    /// ```
+    /// let o = nlwire_schema::codegen::Options::new().extern_set("a", "crate::x::A");
+    /// assert_eq!(o.extern_sets(), [("a".to_owned(), "crate::x::A".to_owned())]);
+    /// ```
+    pub fn extern_sets(&self) -> &[(String, String)] {
+        &self.extern_sets
     }
 }
 
@@ -345,6 +388,17 @@ impl Builder {
         self
     }
 
+    /// See [`Options::extern_set`].
+    ///
+    /// ```
+    /// let b = nlwire_schema::Builder::new().extern_set("key-attrs", "crate::ovs_flow::KeyAttrs");
+    /// assert_eq!(b.options().extern_sets().len(), 1);
+    /// ```
+    pub fn extern_set(mut self, name: impl Into<String>, path: impl Into<String>) -> Self {
+        self.options = self.options.extern_set(name, path);
+        self
+    }
+
     /// See [`Options::crate_path`].
     ///
     /// ```
@@ -421,6 +475,14 @@ pub fn compile(spec: impl AsRef<Path>, out_dir: impl AsRef<Path>) -> Result<Path
     Builder::new().compile(spec, out_dir)
 }
 
+/// The extern paths as written (`crate::ovs_flow::KeyAttrs`), for docs.
+fn options_paths(paths: &[Option<TokenStream>]) -> Vec<Option<String>> {
+    paths
+        .iter()
+        .map(|p| p.as_ref().map(|t| t.to_string().replace(' ', "")))
+        .collect()
+}
+
 /// The module (and file) name for a family: its name in snake case.
 ///
 /// ```
@@ -455,6 +517,12 @@ pub(crate) struct Gen<'f> {
     pub(crate) set_types: Vec<String>,
     /// Sets modelled as lists.
     pub(crate) list_sets: Vec<bool>,
+    /// The Rust path of each extern set.
+    pub(crate) extern_paths: Vec<Option<TokenStream>>,
+    /// Which sets, sub-messages and definitions are emitted.
+    pub(crate) kept: reach::Kept,
+    /// Per set: are its nests written with `NLA_F_NESTED` (see `nested_flag`)?
+    pub(crate) strict_sets: Vec<bool>,
     /// Type name of each sub-message.
     pub(crate) submsg_types: Vec<String>,
     /// Sub-messages whose selector values are integers.
@@ -480,19 +548,37 @@ impl<'f> Gen<'f> {
             })?;
             list_sets[id.0] = true;
         }
+        let mut extern_paths = vec![None; f.attr_sets.len()];
+        for (name, path) in &options.extern_sets {
+            let id = f.set_id(name).ok_or_else(|| GenError {
+                message: format!(
+                    "extern set \"{name}\" is not an attribute set of family \"{}\"",
+                    f.name
+                ),
+            })?;
+            let p = syn::parse_str::<syn::Path>(path).map_err(|_| GenError {
+                message: format!("extern set \"{name}\": `{path}` is not a Rust path"),
+            })?;
+            extern_paths[id.0] = Some(p.into_token_stream());
+        }
+        let is_extern: Vec<bool> = extern_paths.iter().map(Option::is_some).collect();
+        let kept = reach::kept(f, &is_extern);
 
         let mut types = Names::types();
         let mut consts = Names::with_reserved(&["FAMILY_NAME", "VERSION", "PROTOCOL"]);
         let mut def_types = Vec::new();
         let mut def_consts = Vec::new();
-        for d in &f.definitions {
+        // Names are claimed by the emitted items only, so that dropped ones take none.
+        for (i, d) in f.definitions.iter().enumerate() {
             match &d.kind {
                 DefKind::Const(_) => {
                     def_types.push(None);
                     def_consts.push(Some(consts.claim(&names::shouty(&d.name), "_DEF", &[])));
                 }
                 DefKind::Enum(_) | DefKind::Struct(_) => {
-                    def_types.push(Some(types.claim(&names::camel(&d.name), "Def", &[])));
+                    def_types.push(
+                        kept.defs[i].then(|| types.claim(&names::camel(&d.name), "Def", &[])),
+                    );
                     def_consts.push(None);
                 }
             }
@@ -500,12 +586,25 @@ impl<'f> Gen<'f> {
         let set_types = f
             .attr_sets
             .iter()
-            .map(|s| types.claim(&names::camel(&s.name), "Attrs", &["View"]))
+            .zip(&options_paths(&extern_paths))
+            .enumerate()
+            .map(|(i, (s, ext))| match ext {
+                Some(p) => p.clone(),
+                None if kept.sets[i] => types.claim(&names::camel(&s.name), "Attrs", &["View"]),
+                None => String::new(),
+            })
             .collect();
         let submsg_types = f
             .sub_messages
             .iter()
-            .map(|m| types.claim(&names::camel(&m.name), "Msg", &["View"]))
+            .enumerate()
+            .map(|(i, m)| {
+                if kept.subs[i] {
+                    types.claim(&names::camel(&m.name), "Msg", &["View"])
+                } else {
+                    String::new()
+                }
+            })
             .collect();
         let mut g = Gen {
             f,
@@ -515,6 +614,9 @@ impl<'f> Gen<'f> {
             def_consts,
             set_types,
             list_sets,
+            extern_paths,
+            kept,
+            strict_sets: nested_flag::strict_sets(f),
             submsg_types,
             submsg_int: Vec::new(),
             boxed: HashSet::new(),
@@ -524,14 +626,27 @@ impl<'f> Gen<'f> {
         Ok(g)
     }
 
-    /// The type of a set as held by a field: `Name`, or `Vec<Name>` for a list set.
+    /// The type of a set as held by a field: `Name` (`prefix` names the module that holds
+    /// it), the path of an extern set, or `Vec<..>` of either for a list set.
     pub(crate) fn set_ty(&self, id: SetId, prefix: &TokenStream) -> TokenStream {
-        let name = names::ident(&self.set_types[id.0]);
+        let ty = match &self.extern_paths[id.0] {
+            Some(path) => path.clone(),
+            None => {
+                let name = names::ident(&self.set_types[id.0]);
+                quote!(#prefix #name)
+            }
+        };
         if self.list_sets[id.0] {
-            quote!(Vec<#prefix #name>)
+            quote!(Vec<#ty>)
         } else {
-            quote!(#prefix #name)
+            ty
         }
+    }
+
+    /// True for the sets this family generates (neither extern nor used by extern sets
+    /// alone).
+    pub(crate) fn emits_set(&self, id: SetId) -> bool {
+        self.extern_paths[id.0].is_none() && self.kept.sets[id.0]
     }
 
     /// The type name of a sub-message.

@@ -8,6 +8,7 @@ use super::defs::{enum_note, hint_note, int_lit};
 use super::docs::Doc;
 use super::graph::Node;
 use super::names::{self, Names, ident};
+use super::nested_flag;
 use crate::ir::{Attr, AttrSet, AttrType, ByteOrder, IntType, SetId, SubMsgId};
 
 /// How an integer attribute is written in annotations.
@@ -93,6 +94,11 @@ struct Plan {
     notes: Vec<String>,
     /// Lints to allow on the field (`clippy::type_complexity` for nest-type-value).
     allow: Option<TokenStream>,
+    /// Written as a nest the derive can flag with `NLA_F_NESTED` (nested, indexed_array,
+    /// sub_message).
+    nest: bool,
+    /// Written with `NLA_F_NESTED`.
+    flagged: bool,
 }
 
 impl Plan {
@@ -105,7 +111,14 @@ impl Plan {
             flag: false,
             notes: Vec::new(),
             allow: None,
+            nest: false,
+            flagged: false,
         }
+    }
+
+    fn nest(mut self) -> Self {
+        self.nest = true;
+        self
     }
 }
 
@@ -265,6 +278,17 @@ fn plan(
             Checks::Mask,
         ),
         AttrType::Binary => match (a.struct_, a.sub_type) {
+            (Some(s), Some(AttrType::Binary)) => {
+                let sid = ident(g.def_types[s.0].as_deref().unwrap_or("_"));
+                let mut p = Plan::new(quote!(array), quote!(Vec<#sid>), Checks::Len);
+                let size = g.f[s].as_struct().map_or(0, |d| d.size);
+                p.notes.push(format!(
+                    "A packed array of `{}` ({size} bytes each, no attribute headers); \
+                     decoding a payload that is not a whole number of elements fails.",
+                    g.f[s].name
+                ));
+                p
+            }
             (Some(s), _) => {
                 let sid = ident(g.def_types[s.0].as_deref().unwrap_or("_"));
                 Plan::new(quote!(fixed), quote!(#sid), Checks::None)
@@ -279,7 +303,7 @@ fn plan(
         AttrType::Nest => match a.nested {
             Some(t) => {
                 let ty = boxed(Node::Set(t), g.set_ty(t, &quote!()));
-                Plan::new(quote!(nested), ty, Checks::None)
+                Plan::new(quote!(nested), ty, Checks::None).nest()
             }
             None => bytes(),
         },
@@ -311,7 +335,8 @@ fn plan(
             match entry {
                 Some((kind, ty)) => {
                     let mut p =
-                        Plan::new(quote!(indexed_array(#kind)), quote!(Vec<#ty>), Checks::None);
+                        Plan::new(quote!(indexed_array(#kind)), quote!(Vec<#ty>), Checks::None)
+                            .nest();
                     if !a.checks.is_empty() {
                         p.notes.push(
                             "The spec's checks apply to each entry; the derive does not check \
@@ -360,7 +385,7 @@ fn plan(
                     .find(|(n, _)| *n == sel.name)
                     .map_or("_", |(_, f)| f.as_str());
                 let sel_id = ident(sel_field);
-                let mut p = Plan::new(quote!(sub_message), ty, Checks::None);
+                let mut p = Plan::new(quote!(sub_message), ty, Checks::None).nest();
                 p.extra.push(quote!(selector = #sel_id));
                 p
             }
@@ -391,6 +416,16 @@ fn plan(
         && a.sub_type.is_none()
     {
         p.notes.push("Big-endian.".into());
+    }
+    if p.nest && nested_flag::flagged(g.strict_sets[set_id.0], a) {
+        p.flagged = true;
+        p.notes.push(if a.needs_nested_flag() {
+            "Written with `NLA_F_NESTED`: the kernel parses this nest strictly (the spec's \
+             `[nla-f-nested]` tag)."
+                .into()
+        } else {
+            "Written with `NLA_F_NESTED` (strictly validated, or no request carries it).".into()
+        });
     }
     Some(p)
 }
@@ -462,15 +497,22 @@ fn attr_doc(g: &Gen<'_>, set: &AttrSet, a: &Attr, p: &Plan) -> TokenStream {
     d.tokens()
 }
 
+/// `, flagged` when the attribute is a nest written with `NLA_F_NESTED`.
+fn flagged(p: &Plan) -> Option<TokenStream> {
+    p.flagged.then(|| quote!(, flagged))
+}
+
 /// Every attribute set, in spec order.
 pub(crate) fn attr_sets(g: &Gen<'_>) -> TokenStream {
-    let items = (0..g.f.attr_sets.len()).map(|i| {
-        if g.list_sets[i] {
-            list_set(g, SetId(i))
-        } else {
-            struct_set(g, SetId(i))
-        }
-    });
+    let items = (0..g.f.attr_sets.len())
+        .filter(|&i| g.emits_set(SetId(i)))
+        .map(|i| {
+            if g.list_sets[i] {
+                list_set(g, SetId(i))
+            } else {
+                struct_set(g, SetId(i))
+            }
+        });
     quote!(#(#items)*)
 }
 
@@ -538,6 +580,7 @@ fn struct_set(g: &Gen<'_>, id: SetId) -> TokenStream {
             quote!(, name = #n)
         });
         let multi = (a.multi && !p.flag).then(|| quote!(, multi));
+        let nested_flag = flagged(&p);
         let extra = p.extra.iter().map(|e| quote!(, #e));
         let checks = check_opts(g, a, p.checks);
         let checks = checks.iter().map(|c| quote!(, #c));
@@ -553,7 +596,7 @@ fn struct_set(g: &Gen<'_>, id: SetId) -> TokenStream {
         Some(quote! {
             #doc
             #allow
-            #[nla(type = #v, #kind #name #multi #(#extra)* #(#checks)*)]
+            #[nla(type = #v, #kind #name #multi #nested_flag #(#extra)* #(#checks)*)]
             pub #fid: #fty,
         })
     });
@@ -600,6 +643,7 @@ fn list_set(g: &Gen<'_>, id: SetId) -> TokenStream {
             });
         }
         let kind = &p.kind;
+        let nested_flag = flagged(&p);
         let checks = check_opts(g, a, p.checks);
         let checks = checks.iter().map(|c| quote!(, #c));
         let inner = &p.ty;
@@ -607,7 +651,7 @@ fn list_set(g: &Gen<'_>, id: SetId) -> TokenStream {
         Some(quote! {
             #doc
             #allow
-            #[nla(type = #v, #kind #name #(#checks)*)]
+            #[nla(type = #v, #kind #name #nested_flag #(#checks)*)]
             #vid(#inner),
         })
     });
@@ -631,7 +675,12 @@ fn list_set(g: &Gen<'_>, id: SetId) -> TokenStream {
 /// Every sub-message, in spec order.
 pub(crate) fn sub_messages(g: &Gen<'_>) -> TokenStream {
     let k = &g.krate;
-    let items = g.f.sub_messages.iter().enumerate().map(|(i, m)| {
+    let kept =
+        g.f.sub_messages
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| g.kept.subs[*i]);
+    let items = kept.map(|(i, m)| {
         let ty = ident(&g.submsg_types[i]);
         let int = g.submsg_int[i];
         let mut vnames = Names::default();

@@ -247,7 +247,9 @@ pub struct Attr {
     pub value: u16,
     /// Type.
     pub ty: AttrType,
-    /// Element type of an indexed-array, or of a C array in a binary.
+    /// Element type of an indexed-array, or of a C array in a binary: an integer type, or
+    /// `binary` together with [`struct_`](Self::struct_) for a packed array of that struct
+    /// (see [`Attr::struct_array`]).
     pub sub_type: Option<AttrType>,
     /// May repeat (`multi-attr`).
     pub multi: bool,
@@ -277,6 +279,97 @@ pub struct Attr {
     /// Where it is written.
     pub pos: Pos,
 }
+
+impl Attr {
+    /// The element struct of a packed array of structs: a `binary` attribute with
+    /// `sub-type: binary` and `struct:` (nlwire's reading of YNL's C arrays, whose
+    /// `sub-type` names the element type, for elements that are structs). `None` for a
+    /// single struct (`struct:` alone) and every other shape.
+    ///
+    /// ```
+    /// let spec = "
+    /// name: demo
+    /// doc: A demo family.
+    /// protocol: genetlink-legacy
+    /// definitions:
+    ///   - {name: pair, type: struct, members: [{name: a, type: u32}, {name: b, type: u32}]}
+    /// attribute-sets:
+    ///   - name: main
+    ///     attributes:
+    ///       - {name: pairs, type: binary, sub-type: binary, struct: pair}
+    ///       - {name: one, type: binary, struct: pair}
+    /// operations: {list: []}
+    /// ";
+    /// let f = nlwire_schema::load_str(spec, "demo.yaml").unwrap();
+    /// let set = f.set("main").unwrap();
+    /// let pair = set.attr("pairs").unwrap().struct_array().unwrap();
+    /// assert_eq!(f[pair].name, "pair");
+    /// assert!(set.attr("one").unwrap().struct_array().is_none());
+    /// ```
+    pub fn struct_array(&self) -> Option<DefId> {
+        match (self.ty, self.sub_type) {
+            (AttrType::Binary, Some(AttrType::Binary)) => self.struct_,
+            _ => None,
+        }
+    }
+
+    /// The bracketed tags that open the doc (`[not-in-6.1] [nla-f-nested] Text` gives
+    /// `not-in-6.1` and `nla-f-nested`): nlwire's annotations of facts YNL has no key for,
+    /// written where the spec's JSON schema allows free text.
+    ///
+    /// ```
+    /// let spec = "
+    /// name: demo
+    /// doc: A demo family.
+    /// attribute-sets:
+    ///   - name: main
+    ///     attributes:
+    ///       - {name: n, type: nest, nested-attributes: main, doc: '[nla-f-nested] Strict.'}
+    /// operations: {list: []}
+    /// ";
+    /// let f = nlwire_schema::load_str(spec, "demo.yaml").unwrap();
+    /// let n = f.set("main").unwrap().attr("n").unwrap();
+    /// assert_eq!(n.doc_tags().collect::<Vec<_>>(), ["nla-f-nested"]);
+    /// assert!(n.needs_nested_flag());
+    /// ```
+    pub fn doc_tags(&self) -> impl Iterator<Item = &str> {
+        let mut rest = self.doc.as_deref().unwrap_or("").trim_start();
+        std::iter::from_fn(move || {
+            let tag = rest.strip_prefix('[')?;
+            let end = tag.find(']')?;
+            let (tag, after) = (&tag[..end], &tag[end + 1..]);
+            if tag.is_empty() || tag.contains(char::is_whitespace) {
+                return None;
+            }
+            rest = after.trim_start();
+            Some(tag)
+        })
+    }
+
+    /// The doc carries the `[nla-f-nested]` tag ([`NESTED_FLAG_TAG`]): the kernel parses
+    /// this nest strictly (`nla_parse_nested`) wherever it appears, so it must be sent
+    /// with `NLA_F_NESTED`, even in a family whose requests are otherwise validated
+    /// liberally.
+    ///
+    /// ```
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/specs");
+    /// let f = nlwire_schema::load(format!("{dir}/ovs_flow.yaml")).unwrap();
+    /// let actions = f.set("action-attrs").unwrap();
+    /// assert!(actions.attr("psample").unwrap().needs_nested_flag());
+    /// assert!(!actions.attr("sample").unwrap().needs_nested_flag());
+    /// ```
+    pub fn needs_nested_flag(&self) -> bool {
+        self.doc_tags().any(|t| t == NESTED_FLAG_TAG)
+    }
+}
+
+/// The doc tag that marks a nest the kernel parses strictly: see
+/// [`Attr::needs_nested_flag`].
+///
+/// ```
+/// assert_eq!(nlwire_schema::NESTED_FLAG_TAG, "nla-f-nested");
+/// ```
+pub const NESTED_FLAG_TAG: &str = "nla-f-nested";
 
 /// Kernel input validation of an attribute, with const names and type limits resolved.
 ///

@@ -6,6 +6,7 @@
 //! Names and C prefixes keep the spec's spelling (`ovs-flow-attr-`); generators case them.
 
 mod attrs;
+mod compare;
 mod defs;
 mod ops;
 

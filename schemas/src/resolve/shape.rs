@@ -81,7 +81,21 @@ pub(super) fn shape(cx: &mut Ctx, at: &Attr, r: &RawAttr, context: &str) {
                     | AttrType::Binary
                     | AttrType::String
             ),
-            AttrType::Binary => matches!(st, AttrType::Int(_)),
+            AttrType::Binary => match st {
+                AttrType::Int(_) => true,
+                // A packed array of the struct named by `struct:`.
+                AttrType::Binary => {
+                    if at.struct_.is_none() && r.struct_.is_none() {
+                        missing(
+                            cx,
+                            "struct",
+                            "sub-type binary on a binary attribute is a packed array of a struct",
+                        );
+                    }
+                    true
+                }
+                _ => false,
+            },
             _ => false,
         };
         if !ok {
@@ -102,6 +116,18 @@ pub(super) fn shape(cx: &mut Ctx, at: &Attr, r: &RawAttr, context: &str) {
             let why = format!("type {tname} is not sub-message");
             not_allowed(cx, "selector", key_at(r.selector.as_ref(), r), why);
         }
+    }
+    if at.needs_nested_flag()
+        && !matches!(
+            ty,
+            AttrType::Nest | AttrType::IndexedArray | AttrType::SubMessage
+        )
+    {
+        let why = format!(
+            "the [{}] tag marks nests, not {tname} attributes",
+            crate::ir::NESTED_FLAG_TAG
+        );
+        not_allowed(cx, "doc", here(&r.name), why);
     }
     if at.enum_.is_some() && !(ty.is_integer() || ty == AttrType::Bitfield32) {
         let why = format!("type {tname} does not carry an integer");

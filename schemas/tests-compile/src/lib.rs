@@ -131,3 +131,13 @@ pub mod ovs_flow_lists {
         list_sets = ["action-attrs"]
     );
 }
+
+/// `ovs_flow.yaml` again, with its key set taken from [`ovs_flow`] (`extern_sets`): the
+/// flow attributes of this module hold `ovs_flow::KeyAttrs`, and the key's own sets and
+/// structs are not generated a second time.
+pub mod ovs_flow_shared_keys {
+    nlwire::schema!(
+        "../../../shared/ynl-specs/ovs_flow.yaml",
+        extern_sets = ["key-attrs" = "crate::ovs_flow::KeyAttrs"]
+    );
+}

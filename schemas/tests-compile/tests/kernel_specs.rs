@@ -237,3 +237,25 @@ fn nlctrl_nest_type_value_from_the_kernel_spec() {
     let bytes = attrs.encode_to_vec().unwrap();
     assert_eq!(CtrlAttrs::decode_owned(&bytes).unwrap(), attrs);
 }
+
+#[test]
+fn extern_sets_hold_the_other_modules_types() {
+    let key = k::ovs_flow::KeyAttrs {
+        in_port: Some(4),
+        ethertype: Some(0x0800),
+        ..Default::default()
+    };
+    let shared = k::ovs_flow_shared_keys::FlowAttrs {
+        key: Some(key.clone()),
+        ..Default::default()
+    };
+    let own = k::ovs_flow::FlowAttrs {
+        key: Some(key.clone()),
+        ..Default::default()
+    };
+    let bytes = shared.encode_to_vec().unwrap();
+    assert_eq!(bytes, own.encode_to_vec().unwrap());
+    let v = k::ovs_flow_shared_keys::FlowAttrs::decode(&bytes).unwrap();
+    let back: k::ovs_flow::KeyAttrs = k::ovs_flow::KeyAttrs::from_view(v.key.unwrap());
+    assert_eq!(back, key);
+}
