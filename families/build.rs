@@ -5,20 +5,69 @@
 //! there, the kernel's copy is used when one exists (`$NLWIRE_KERNEL_SPECS`, default
 //! `../shared/ynl-specs` beside the repository), with a build warning; a family with
 //! neither gets an empty module and a warning.
+//!
+//! `ovs_packet` takes the key, action and tunnel-key sets from `ovs_flow` instead of
+//! generating its own copies (its spec repeats them; the build fails if the copies differ).
 
 use std::env;
 use std::path::{Path, PathBuf};
 
-/// Family module name, and the sets that are ordered lists of attributes.
-const FAMILIES: &[(&str, &[&str])] = &[
-    ("ovs_datapath", &[]),
-    ("ovs_vport", &[]),
+/// How one family is generated.
+struct Family {
+    /// Module name (and spec file stem).
+    name: &'static str,
+    /// Sets that are ordered lists of attributes.
+    lists: &'static [&'static str],
+    /// Sets taken from another family: (set, family, Rust path).
+    externs: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const FAMILIES: &[Family] = &[
+    Family {
+        name: "ovs_datapath",
+        lists: &[],
+        externs: &[],
+    },
+    Family {
+        name: "ovs_vport",
+        lists: &[],
+        externs: &[],
+    },
     // OVS actions repeat and run in order: `Vec<ActionAttrs>`, not a struct.
-    ("ovs_flow", &["action-attrs"]),
-    ("ovs_packet", &["action-attrs"]),
-    ("ovs_meter", &[]),
-    ("ovs_ct_limit", &[]),
-    ("nlctrl", &[]),
+    Family {
+        name: "ovs_flow",
+        lists: &["action-attrs"],
+        externs: &[],
+    },
+    // An upcall's key is a flow key: the same Rust types.
+    Family {
+        name: "ovs_packet",
+        lists: &["action-attrs"],
+        externs: &[
+            ("key-attrs", "ovs_flow", "crate::ovs_flow::KeyAttrs"),
+            ("action-attrs", "ovs_flow", "crate::ovs_flow::ActionAttrs"),
+            (
+                "tunnel-key-attrs",
+                "ovs_flow",
+                "crate::ovs_flow::TunnelKeyAttrs",
+            ),
+        ],
+    },
+    Family {
+        name: "ovs_meter",
+        lists: &[],
+        externs: &[],
+    },
+    Family {
+        name: "ovs_ct_limit",
+        lists: &[],
+        externs: &[],
+    },
+    Family {
+        name: "nlctrl",
+        lists: &[],
+        externs: &[],
+    },
 ];
 
 fn write_if_changed(path: &Path, code: &str) {
@@ -44,7 +93,8 @@ fn main() {
     println!("cargo:rerun-if-env-changed=NLWIRE_KERNEL_SPECS");
     println!("cargo:rerun-if-changed=build.rs");
 
-    for (name, lists) in FAMILIES {
+    for fam in FAMILIES {
+        let name = fam.name;
         let feature = format!("CARGO_FEATURE_{}", name.to_uppercase());
         if env::var_os(feature).is_none() {
             continue;
@@ -79,8 +129,19 @@ fn main() {
         println!("cargo:rerun-if-changed={}", spec.display());
         let family = nlwire_schema::load(&spec).unwrap_or_else(|e| panic!("\n{e}\n"));
         let mut opts = nlwire_schema::codegen::Options::new();
-        for set in lists.iter().filter(|s| family.set_id(s).is_some()) {
+        for set in fam.lists.iter().filter(|s| family.set_id(s).is_some()) {
             opts = opts.list_set(*set);
+        }
+        for (set, from, path) in fam.externs {
+            let other = project.join(format!("{from}.yaml"));
+            let other = nlwire_schema::load(&other).unwrap_or_else(|e| panic!("\n{e}\n"));
+            if let Err(why) = family.compare_set(set, &other) {
+                panic!(
+                    "{}: set `{set}` must be {from}'s (its type is {path}), but differs: {why}",
+                    spec.display()
+                );
+            }
+            opts = opts.extern_set(*set, *path);
         }
         let code = nlwire_schema::codegen::to_string_with(&family, &opts)
             .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));

@@ -45,7 +45,8 @@ pub mod ovs_flow {
     include!(concat!(env!("OUT_DIR"), "/ovs_flow.rs"));
 }
 
-/// `ovs_packet`: OVS packet upcalls (miss, action) and execute.
+/// `ovs_packet`: OVS packet upcalls (miss, action) and execute. Its key, action and
+/// tunnel-key sets are [`ovs_flow`]'s types (`ovs_flow::KeyAttrs`, ...), not copies.
 #[cfg(feature = "ovs_packet")]
 pub mod ovs_packet {
     include!(concat!(env!("OUT_DIR"), "/ovs_packet.rs"));
@@ -57,7 +58,7 @@ pub mod ovs_meter {
     include!(concat!(env!("OUT_DIR"), "/ovs_meter.rs"));
 }
 
-/// `ovs_ct_limit`: OVS conntrack zone limits.
+/// `ovs_ct_limit`: OVS conntrack zone limits (a packed array of `OvsZoneLimit`).
 #[cfg(feature = "ovs_ct_limit")]
 pub mod ovs_ct_limit {
     include!(concat!(env!("OUT_DIR"), "/ovs_ct_limit.rs"));

@@ -1,14 +1,13 @@
 //! The OVS wire types the dpif API speaks: the schema-generated attribute sets and
-//! structs of [`ovs_flow`](crate::ovs_flow), [`ovs_datapath`](crate::ovs_datapath),
-//! [`ovs_vport`](crate::ovs_vport) and [`ovs_meter`](crate::ovs_meter), re-exported here,
-//! plus the few sets this module composes itself with the derive:
+//! structs of [`ovs_flow`](crate::ovs_flow), [`ovs_packet`](crate::ovs_packet),
+//! [`ovs_datapath`](crate::ovs_datapath), [`ovs_vport`](crate::ovs_vport),
+//! [`ovs_meter`](crate::ovs_meter) and [`ovs_ct_limit`](crate::ovs_ct_limit), re-exported
+//! here, plus [`Ufid`], a flow id as OVS uses it (`u32[4]` host order, printed as a UUID).
 //!
-//! - [`Packet`]: the `ovs_packet` attributes with the *flow* family's key, action and
-//!   tunnel types, so that an upcall's key is the same [`KeyAttrs`] a flow has (the
-//!   generated `ovs_packet` module carries its own copy of those types);
-//! - [`CtLimit`]: zone limits as a packed array of [`OvsZoneLimit`] (the kernel sends
-//!   several in one attribute);
-//! - [`Ufid`]: a flow id as OVS uses it (`u32[4]` host order, printed as a UUID).
+//! [`Packet`] (upcalls, execute) holds the flow family's own [`KeyAttrs`],
+//! [`ActionAttrs`] and [`TunnelKeyAttrs`]: `ovs_packet` is generated with those sets taken
+//! from `ovs_flow`, so an upcall's key is a flow key. [`CtLimit`] carries zone limits as a
+//! packed array of [`OvsZoneLimit`] (`Vec` to encode, a `&[OvsZoneLimit]` view decoded).
 //!
 //! Everything else in [`ovs`](super) takes its wire types from here, so following the
 //! generated modules is a change of this file.
@@ -27,9 +26,15 @@
 //! let view = KeyAttrs::decode(&bytes)?; // borrows `bytes`
 //! assert_eq!(view.ipv4.unwrap().ipv4_src.get(), 0x0a00_0001);
 //! assert_eq!(view.into_owned(), key);
+//!
+//! // The key of an upcall is this very type.
+//! let p = Packet { key: Some(key.clone()), ..Default::default() };
+//! let bytes = p.encode_to_vec()?;
+//! assert_eq!(Packet::decode(&bytes)?.key.unwrap().into_owned(), key);
 //! # Ok::<(), nlwire::Error>(())
 //! ```
 
+pub use crate::ovs_ct_limit::{CtLimit, CtLimitView, OvsZoneLimit};
 pub use crate::ovs_datapath::{Datapath, DatapathView, OvsDpMegaflowStats, OvsDpStats};
 pub use crate::ovs_flow::{
     ActionAttrs, ActionAttrsView, CheckPktLenAttrs, CtAttrs, DecTtlAttrs, ErspanMetadata,
@@ -45,98 +50,8 @@ pub use crate::ovs_flow::{
     SampleAttrs, TunnelKeyAttrs, U32Masked, UserspaceAttrs, VxlanExtAttrs,
 };
 pub use crate::ovs_meter::{Band, Meter, MeterView};
+pub use crate::ovs_packet::{Packet, PacketView};
 pub use crate::ovs_vport::{OvsVportStats, Vport, VportOptions, VportView, VxlanExt};
-
-/// `OVS_PACKET_ATTR_*`: an upcall (kernel to userspace: `MISS`, `ACTION`) or an
-/// `EXECUTE` request, with the flow family's key, action and tunnel types.
-///
-/// ```
-/// use nlwire::{AttrSet, Encode};
-/// use nlwire_families::ovs::attrs::{KeyAttrs, Packet};
-/// let p = Packet {
-///     packet: Some(vec![0; 60]),
-///     key: Some(KeyAttrs { in_port: Some(2), ..Default::default() }),
-///     ..Default::default()
-/// };
-/// let bytes = p.encode_to_vec()?;
-/// let v = Packet::decode(&bytes)?;
-/// assert_eq!(v.packet.unwrap().len(), 60); // a slice of `bytes`
-/// # Ok::<(), nlwire::Error>(())
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, nlwire::AttrSet)]
-#[nla(name = "packet")]
-pub struct Packet {
-    /// The frame, from its Ethernet header.
-    #[nla(type = 1, bytes)]
-    pub packet: Option<Vec<u8>>,
-    /// The flow key extracted from the packet (upcalls); metadata to run with (execute).
-    #[nla(type = 2, nested)]
-    pub key: Option<KeyAttrs>,
-    /// The actions to run (execute; upcalls of `userspace(...,actions)`).
-    #[nla(type = 3, nested)]
-    pub actions: Option<Vec<ActionAttrs>>,
-    /// The `userspace` action's userdata.
-    #[nla(type = 4, bytes)]
-    pub userdata: Option<Vec<u8>>,
-    /// The egress tunnel of an `ACTION` upcall.
-    #[nla(type = 5, nested)]
-    pub egress_tun_key: Option<TunnelKeyAttrs>,
-    /// Do not log errors (probing).
-    #[nla(type = 8, flag)]
-    pub probe: bool,
-    /// Maximum received fragment size.
-    #[nla(type = 9, u16)]
-    pub mru: Option<u16>,
-    /// Length before truncation.
-    #[nla(type = 10, u32)]
-    pub len: Option<u32>,
-    /// The skb hash.
-    #[nla(type = 11, u64)]
-    pub hash: Option<u64>,
-    /// Execute: the port id upcalls of this packet go to (newer than Linux 6.1).
-    #[nla(type = 12, u32)]
-    pub upcall_pid: Option<u32>,
-}
-
-/// `struct ovs_zone_limit`.
-///
-/// ```
-/// use nlwire_families::ovs::attrs::OvsZoneLimit;
-/// let z = OvsZoneLimit { zone_id: (-1).into(), limit: 10.into(), count: 0.into() };
-/// assert_eq!(nlwire::zerocopy::IntoBytes::as_bytes(&z).len(), 12);
-/// ```
-#[nlwire::wire(size = 12)]
-pub struct OvsZoneLimit {
-    /// Zone, or -1 (`OVS_ZONE_LIMIT_DEFAULT_ZONE`) for the default limit.
-    pub zone_id: i32,
-    /// Most connections (0: unlimited).
-    pub limit: u32,
-    /// Connections counted in the zone (in replies).
-    pub count: u32,
-}
-
-/// `OVS_CT_LIMIT_ATTR_*`.
-///
-/// ```
-/// use nlwire::{AttrSet, Encode};
-/// use nlwire_families::ovs::attrs::{CtLimit, OvsZoneLimit};
-/// let l = CtLimit { zone_limit: Some(vec![
-///     OvsZoneLimit { zone_id: (-1).into(), limit: 10.into(), count: 0.into() },
-///     OvsZoneLimit { zone_id: 5.into(), limit: 3.into(), count: 0.into() },
-/// ]) };
-/// let bytes = l.encode_to_vec()?;
-/// assert_eq!(bytes.len(), 4 + 24);
-/// assert_eq!(CtLimit::decode_owned(&bytes)?, l);
-/// # Ok::<(), nlwire::Error>(())
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, nlwire::AttrSet)]
-#[nla(name = "ct-limit")]
-pub struct CtLimit {
-    /// A packed array of `struct ovs_zone_limit`: not attributes, despite the kernel's
-    /// "nested" policy.
-    #[nla(type = 1, array)]
-    pub zone_limit: Option<Vec<OvsZoneLimit>>,
-}
 
 /// A flow's unique identifier as OVS uses it: 128 bits carried as four `u32` in host
 /// order (`ovs_u128`), printed as a UUID (`ufid:` + `UUID_FMT`).

@@ -10,7 +10,7 @@
 //! | packets | [`Dpif::execute`] ([`Execute`]); [`UpcallSocket`]: `MISS` and `ACTION` upcalls as [`Upcall`] views, the frame not copied |
 //! | meters, ct limits | [`Dpif::meter_features`], [`Dpif::meter_set`], [`Dpif::meter_get`], [`Dpif::meter_del`]; [`Dpif::ct_limit_set`], [`Dpif::ct_limit_get`], [`Dpif::ct_limit_del`] |
 //! | text | [`odp`]: keys, masks and actions printed and parsed as `ovs-dpctl` does; [`dpctl`]: `ovs-dpctl show` / `dump-flows` output |
-//! | wire types | [`attrs`]: the generated `ovs_flow`/`ovs_datapath`/`ovs_vport`/`ovs_meter` types plus [`attrs::Packet`], [`attrs::CtLimit`], [`attrs::Ufid`] |
+//! | wire types | [`attrs`]: the generated `ovs_flow`/`ovs_packet`/`ovs_datapath`/`ovs_vport`/`ovs_meter`/`ovs_ct_limit` types ([`attrs::Packet`] holds `ovs_flow`'s keys and actions) plus [`attrs::Ufid`] |
 //!
 //! Keys, masks and actions are the generated attribute sets ([`attrs::KeyAttrs`],
 //! [`attrs::ActionAttrs`]): build them as values, or from ODP text with
