@@ -4,11 +4,13 @@
 #![forbid(unsafe_code)]
 
 mod buffer_model;
+mod families;
 mod ovs_derived;
 mod policy_check;
 mod schema_load;
 
 pub use buffer_model::buffer_model;
+pub use families::{FAMILIES_ROUNDTRIP_TYPES, families_decode, families_roundtrip};
 pub use ovs_derived::{ovs_decode, ovs_roundtrip};
 pub use policy_check::{TOP as POLICY_CHECK_POLICY, policy_check};
 pub use schema_load::schema_load;
@@ -23,4 +25,6 @@ pub const TARGETS: &[Target] = &[
     ("schema_load", schema_load),
     ("ovs_decode", ovs_decode),
     ("ovs_roundtrip", ovs_roundtrip),
+    ("families_decode", families_decode),
+    ("families_roundtrip", families_roundtrip),
 ];

@@ -164,3 +164,16 @@ fn every_libfuzzer_binary_is_a_target_with_seeds() {
         assert!(!seeds(t).is_empty(), "fuzz/corpus/{t} has no seeds");
     }
 }
+
+#[test]
+fn families_roundtrip_seeds_pick_every_type() {
+    let mut picked = vec![false; nlwire_fuzz::FAMILIES_ROUNDTRIP_TYPES];
+    for (_, data) in seeds("families_roundtrip") {
+        if let Some(&b) = data.first() {
+            let n = picked.len();
+            picked[usize::from(b) % n] = true;
+        }
+    }
+    let missing: Vec<usize> = (0..picked.len()).filter(|&i| !picked[i]).collect();
+    assert!(missing.is_empty(), "no seed picks types {missing:?}");
+}
