@@ -167,7 +167,7 @@ fn every_libfuzzer_binary_is_a_target_with_seeds() {
 
 #[test]
 fn families_roundtrip_seeds_pick_every_type() {
-    let mut picked = vec![false; nlwire_fuzz::FAMILIES_ROUNDTRIP_TYPES];
+    let mut picked = [false; nlwire_fuzz::FAMILIES_ROUNDTRIP_TYPES];
     for (_, data) in seeds("families_roundtrip") {
         if let Some(&b) = data.first() {
             let n = picked.len();
