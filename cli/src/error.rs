@@ -59,7 +59,8 @@ pub type Result<T, E = CliError> = std::result::Result<T, E>;
 
 /// The text of an errno without Rust's " (os error N)" suffix, e.g. "No such device".
 ///
-/// ```ignore
+/// ```
+/// use nlwire_cli::error::strerror;
 /// assert_eq!(strerror(19), "No such device");
 /// ```
 pub fn strerror(errno: i32) -> String {

@@ -1,23 +1,9 @@
-//! `nlwire`: the command-line tool of the nlwire netlink codec.
-//!
-//! Every subcommand lives in [`cmd`]; the run-time codec that turns JSON into
-//! attributes and back from a schema IR lives in [`codec`].
+//! `nlwire`: the command-line tool of the nlwire netlink codec (the subcommands live in
+//! the `nlwire_cli` library).
 #![forbid(unsafe_code)]
 
-mod args;
-mod capture;
-mod cmd;
-mod codec;
-mod error;
-mod extack;
-mod genl;
-mod kpolicy;
-mod net;
-mod output;
-mod specs;
-mod tree;
-
 use clap::Parser;
+use nlwire_cli::{args, cmd};
 
 fn main() {
     let cli = args::Cli::parse();

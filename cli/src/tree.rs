@@ -5,7 +5,8 @@ use serde_json::Value;
 
 /// Renders `v` as an indented tree (no trailing newline).
 ///
-/// ```ignore
+/// ```
+/// use nlwire_cli::tree::render;
 /// let v = serde_json::json!({"name": "lo", "ops": [{"id": 1}], "flags": ["a", "b"]});
 /// assert_eq!(render(&v), "name: lo\nops:\n  - id: 1\nflags: [a, b]");
 /// ```

@@ -24,7 +24,7 @@ use crate::codec::text::hex;
 use crate::codec::wire_message;
 use crate::error::{CliError, Result, strerror};
 use crate::genl::{CTRL_CMD_NEWFAMILY, FamilyInfo};
-use crate::output::{Format, emit, print_line};
+use crate::output::{Format, emit};
 use crate::specs::{self, search_dirs};
 use crate::tree;
 
@@ -34,56 +34,45 @@ pub fn run(a: &DecodeArgs) -> Result<()> {
         .map_err(|e| CliError::usage(format!("cannot read {}: {e}", a.file.display())))?;
     let records = capture::records(&bytes)
         .map_err(|e| CliError::usage(format!("{}: {e}", a.file.display())))?;
-    let mut ctx = Ctx::new(search_dirs(&a.dirs.spec_dirs), &a.specs)?;
-    ctx.learn_ids(&records);
+    let mut dec = Decoder::new(search_dirs(&a.dirs.spec_dirs), &a.specs)?;
+    dec.learn_ids(&records);
     if !a.offline {
-        ctx.ask_kernel(&records);
+        dec.ask_kernel(&records);
     }
     let format = a.out.format(a.json);
     let (mut messages, mut problems) = (0usize, 0usize);
     for r in &records {
-        match r {
-            Record::Bad {
+        let entries = dec.entries(r);
+        for entry in &entries {
+            messages += entry.get("kind").is_some() as usize;
+            if let Record::Bad {
                 number,
                 offset,
-                message,
-            } => {
+                fault,
+            } = r
+            {
                 problems += 1;
                 eprintln!(
-                    "{}: record {number} (byte {offset}): {message}",
+                    "{}: record {number} (byte {offset}): {fault}",
                     a.file.display()
                 );
-                if format == Format::Json {
-                    print_line(
-                        format,
-                        &json!({"record": number, "offset": offset, "error": message}),
+            } else if let Some(errs) = entry.get("errors").and_then(Value::as_array) {
+                problems += errs.len();
+                for e in errs {
+                    eprintln!(
+                        "{}: record {} message {}: {}",
+                        a.file.display(),
+                        entry
+                            .get("record")
+                            .map_or(String::from("-"), Value::to_string),
+                        entry
+                            .get("message")
+                            .map_or(String::from("-"), Value::to_string),
+                        e.as_str().unwrap_or_default()
                     );
-                } else {
-                    emit(&format!(
-                        "record {number} (byte {offset}): error: {message}"
-                    ));
                 }
             }
-            Record::Packet(p) => {
-                for entry in ctx.packet(p) {
-                    messages += entry.get("kind").is_some() as usize;
-                    if let Some(errs) = entry.get("errors").and_then(Value::as_array) {
-                        problems += errs.len();
-                        for e in errs {
-                            eprintln!(
-                                "{}: record {} message {}: {}",
-                                a.file.display(),
-                                p.number,
-                                entry
-                                    .get("message")
-                                    .map_or(String::from("-"), Value::to_string),
-                                e.as_str().unwrap_or_default()
-                            );
-                        }
-                    }
-                    show(format, &entry);
-                }
-            }
+            emit(&render(format, entry));
         }
     }
     eprintln!(
@@ -100,10 +89,18 @@ pub fn run(a: &DecodeArgs) -> Result<()> {
     Ok(())
 }
 
-fn show(format: Format, entry: &Value) {
+/// One entry as printed: a JSON line, or a head line and an indented tree of the rest.
+///
+/// ```
+/// use nlwire_cli::cmd::decode::render;
+/// use nlwire_cli::output::Format;
+/// let e = serde_json::json!({"record": 2, "offset": 40, "error": "truncated block"});
+/// assert_eq!(render(Format::Tree, &e), "record 2 (byte 40): error: truncated block");
+/// assert_eq!(render(Format::Json, &e), r#"{"record":2,"offset":40,"error":"truncated block"}"#);
+/// ```
+pub fn render(format: Format, entry: &Value) -> String {
     if format == Format::Json {
-        print_line(format, entry);
-        return;
+        return serde_json::to_string(entry).unwrap_or_default();
     }
     let g = |k: &str| {
         entry.get(k).map(|v| match v {
@@ -111,29 +108,35 @@ fn show(format: Format, entry: &Value) {
             other => other.to_string(),
         })
     };
-    let mut head = format!(
+    if let (None, Some(error)) = (entry.get("message"), g("error")) {
+        return format!(
+            "record {} (byte {}): error: {error}",
+            g("record").unwrap_or_default(),
+            g("offset").unwrap_or_default()
+        );
+    }
+    let mut out = format!(
         "record {} message {}:",
         g("record").unwrap_or_default(),
         g("message").unwrap_or_default()
     );
     for k in ["protocol", "family", "op", "kind"] {
         if let Some(v) = g(k) {
-            head.push(' ');
-            head.push_str(&v);
+            out.push(' ');
+            out.push_str(&v);
         }
     }
     for k in ["seq", "pid"] {
         if let Some(v) = g(k) {
-            head.push_str(&format!(" {k}={v}"));
+            out.push_str(&format!(" {k}={v}"));
         }
     }
     if let Some(Value::Array(f)) = entry.get("flags") {
         let f: Vec<&str> = f.iter().filter_map(Value::as_str).collect();
         if !f.is_empty() {
-            head.push_str(&format!(" [{}]", f.join(",")));
+            out.push_str(&format!(" [{}]", f.join(",")));
         }
     }
-    emit(&head);
     let mut rest = entry.as_object().cloned().unwrap_or_default();
     for k in [
         "record", "message", "protocol", "family", "op", "kind", "seq", "pid", "flags",
@@ -143,13 +146,41 @@ fn show(format: Format, entry: &Value) {
     if !rest.is_empty() {
         let body = tree::render(&Value::Object(rest));
         for line in body.lines() {
-            emit(&format!("  {line}"));
+            out.push_str("\n  ");
+            out.push_str(line);
         }
     }
+    out
 }
 
-/// What decoding needs across messages: specs, family ids, requests seen.
-struct Ctx {
+/// Decodes the records of a capture into one JSON entry per netlink message: what
+/// decoding needs across messages (the specs loaded so far, the family ids learnt, the
+/// requests seen, to name the attribute an error points at).
+///
+/// ```
+/// use nlwire_cli::{capture, cmd::decode::Decoder};
+/// // A pcap file with one nlmon packet: an nlctrl GETFAMILY request for "nlctrl".
+/// let mut f = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+/// f.extend([0xff, 0xff, 0, 0, 253, 0, 0, 0]);
+/// let mut msg = vec![32, 0, 0, 0, 0x10, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 2, 0, 0];
+/// msg.extend([11, 0, 2, 0]);
+/// msg.extend(b"nlctrl\0\0");
+/// let mut pkt = vec![0, 4, 3, 0x38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16];
+/// pkt.extend(&msg);
+/// f.extend([0; 8]);
+/// f.extend((pkt.len() as u32).to_le_bytes());
+/// f.extend((pkt.len() as u32).to_le_bytes());
+/// f.extend(&pkt);
+///
+/// let records = capture::records(&f)?;
+/// let mut dec = Decoder::builtin();
+/// dec.learn_ids(&records);
+/// let e = &dec.entries(&records[0])[0];
+/// assert_eq!((e["family"].as_str(), e["op"].as_str()), (Some("nlctrl"), Some("getfamily")));
+/// assert_eq!(e["attrs"]["family-name"], "nlctrl");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Decoder {
     dirs: Vec<PathBuf>,
     extra: Vec<Family>,
     ids: HashMap<u16, (String, u32)>,
@@ -159,13 +190,15 @@ struct Ctx {
     requests: HashMap<(u16, u32, u32), (u16, Vec<u8>)>,
 }
 
-impl Ctx {
-    fn new(dirs: Vec<PathBuf>, extra: &[String]) -> Result<Self> {
+impl Decoder {
+    /// A decoder looking specs up in `dirs` after the built-in ones, with the `--spec`
+    /// arguments in `extra` (paths or names) loaded up front.
+    pub fn new(dirs: Vec<PathBuf>, extra: &[String]) -> Result<Self> {
         let extra = extra
             .iter()
             .map(|s| specs::resolve(s, &dirs))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Ctx {
+        Ok(Decoder {
             dirs,
             extra,
             ids: HashMap::new(),
@@ -175,8 +208,34 @@ impl Ctx {
         })
     }
 
-    /// Family ids from the capture's own nlctrl replies and notifications.
-    fn learn_ids(&mut self, records: &[Record<'_>]) {
+    /// A decoder with the built-in specs only: it reads no file and asks no kernel
+    /// (see [`Decoder`] for an example).
+    pub fn builtin() -> Self {
+        Decoder {
+            dirs: Vec::new(),
+            extra: Vec::new(),
+            ids: HashMap::new(),
+            genl: HashMap::new(),
+            raw: HashMap::new(),
+            requests: HashMap::new(),
+        }
+    }
+
+    /// Forgets what the last capture taught (family ids, requests) and keeps the specs
+    /// loaded so far, to decode another capture without parsing them again.
+    ///
+    /// ```
+    /// let mut dec = nlwire_cli::cmd::decode::Decoder::builtin();
+    /// dec.forget_capture();
+    /// ```
+    pub fn forget_capture(&mut self) {
+        self.ids.clear();
+        self.requests.clear();
+    }
+
+    /// Learns family ids from the capture's own nlctrl replies and notifications (see
+    /// [`Decoder`] for an example).
+    pub fn learn_ids(&mut self, records: &[Record<'_>]) {
         for r in records {
             let Record::Packet(p) = r else { continue };
             let Ok((h, body)) = capture::nlmon(p.data) else {
@@ -202,8 +261,14 @@ impl Ctx {
         }
     }
 
-    /// Ids the capture leaves unresolved, from the running kernel (ignored if that fails).
-    fn ask_kernel(&mut self, records: &[Record<'_>]) {
+    /// Asks the running kernel for the ids the capture leaves unresolved (a failure is
+    /// ignored: those messages are shown raw).
+    ///
+    /// ```no_run
+    /// let mut dec = nlwire_cli::cmd::decode::Decoder::builtin();
+    /// dec.ask_kernel(&[]);
+    /// ```
+    pub fn ask_kernel(&mut self, records: &[Record<'_>]) {
         let unresolved = records.iter().any(|r| {
             let Record::Packet(p) = r else { return false };
             let Ok((h, body)) = capture::nlmon(p.data) else {
@@ -252,7 +317,20 @@ impl Ctx {
             .find(|f| op_for(f, ty, request, None).is_some())
     }
 
-    /// The entries of one packet: one per message, or one error.
+    /// The entries of one record: one per message of a packet, or one error (see
+    /// [`Decoder`] for an example). A bad record gives `{"record", "offset", "error"}`;
+    /// a message's problems are listed under `"errors"`.
+    pub fn entries(&mut self, record: &Record<'_>) -> Vec<Value> {
+        match record {
+            Record::Packet(p) => self.packet(p),
+            Record::Bad {
+                number,
+                offset,
+                fault,
+            } => vec![json!({"record": number, "offset": offset, "error": fault.to_string()})],
+        }
+    }
+
     fn packet(&mut self, p: &capture::Packet<'_>) -> Vec<Value> {
         let base = json!({"record": p.number, "offset": p.offset});
         if p.linktype != LINKTYPE_NETLINK {
@@ -267,7 +345,7 @@ impl Ctx {
         }
         let (h, body) = match capture::nlmon(p.data) {
             Ok(x) => x,
-            Err(e) => return vec![with(base, "errors", json!([e]))],
+            Err(e) => return vec![with(base, "errors", json!([e.to_string()]))],
         };
         let mut out = Vec::new();
         if h.arphrd != ARPHRD_NETLINK {

@@ -7,7 +7,8 @@ use nlwire_schema::DisplayHint;
 
 /// Lower-case hex without separators.
 ///
-/// ```ignore
+/// ```
+/// use nlwire_cli::codec::text::hex;
 /// assert_eq!(hex(&[0xde, 0xad]), "dead");
 /// ```
 pub fn hex(bytes: &[u8]) -> String {
