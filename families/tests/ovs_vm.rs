@@ -55,7 +55,8 @@ fn record_fuzz_seeds() {
     std::fs::create_dir_all(&dir).expect("create the seed directory");
     let mut n = 0;
     for line in out.output.lines() {
-        let Some(rest) = line.trim().strip_prefix(SEED_MARK) else {
+        // libtest may have printed "test vm_x ... " on the same line before the mark.
+        let Some((_, rest)) = line.split_once(SEED_MARK) else {
             continue;
         };
         let Some((name, hex)) = rest.trim().split_once(' ') else {
@@ -79,12 +80,72 @@ fn record_fuzz_seeds() {
 const SEED_ENV: &str = "NLWIRE_RECORD_SEEDS_GUEST";
 const SEED_MARK: &str = "@@NLWIRE-SEED";
 
-/// Installs a trace that prints the first few messages of each kind as seed lines
-/// (straight to fd 2, which libtest does not capture), when recording is on.
+/// Prints one seed line (straight to fd 2, which libtest does not capture) when
+/// recording is on.
+fn record_bytes(name: &str, bytes: &[u8]) {
+    if std::env::var_os(SEED_ENV).is_none() {
+        return;
+    }
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let line = format!("{SEED_MARK} {name} {hex}\n");
+    let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
+/// Records, once per guest run, nlctrl's GETFAMILY exchange for each OVS family: the
+/// replies carry the ids the OVS messages use, so captures built from the seeds decode.
+fn record_ovs_families() {
+    use nlwire::consts::{GENL_ID_CTRL, NETLINK_GENERIC, NLM_F_ACK, NLM_F_REQUEST, NLMSG_ERROR};
+    use nlwire::sock::Transport as _;
+    use std::io::IoSlice;
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let mut sock = nlwire::sock::Socket::open(NETLINK_GENERIC).expect("genl socket");
+        for (seq, name) in (1u32..).zip([
+            "ovs_datapath",
+            "ovs_vport",
+            "ovs_flow",
+            "ovs_packet",
+            "ovs_meter",
+            "ovs_ct_limit",
+        ]) {
+            let mut b = nlwire::MsgBuf::new();
+            let m = b.start_genl_msg(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, 3, 1);
+            b.put_attr_str(2, name).unwrap();
+            b.end_msg(m).unwrap();
+            let mut req = b.to_vec();
+            req[8..12].copy_from_slice(&seq.to_ne_bytes());
+            sock.transport_mut()
+                .send(&[IoSlice::new(&req)])
+                .expect("send getfamily");
+            record_bytes(&format!("nlctrl-getfamily-{name}-req"), &req);
+            let mut buf = nlwire::sock::RecvBuf::with_capacity(64 << 10);
+            for part in 1.. {
+                buf.clear();
+                sock.recv_raw(&mut buf, true)
+                    .expect("recv getfamily")
+                    .expect("a datagram");
+                record_bytes(
+                    &format!("nlctrl-getfamily-{name}-rep{part}"),
+                    buf.as_slice(),
+                );
+                if nlwire::Messages::new(buf.as_slice())
+                    .flatten()
+                    .any(|m| m.ty() == NLMSG_ERROR)
+                {
+                    break;
+                }
+            }
+        }
+    });
+}
+
+/// Installs a trace that prints the first few messages of each kind as seed lines,
+/// when recording is on.
 fn record(dp: &mut Dpif, test: &'static str) {
     if std::env::var_os(SEED_ENV).is_none() {
         return;
     }
+    record_ovs_families();
     let mut seen: HashMap<String, usize> = HashMap::new();
     dp.set_trace(Some(Box::new(move |family, cmd, dir, bytes| {
         let d = match dir {
@@ -97,9 +158,7 @@ fn record(dp: &mut Dpif, test: &'static str) {
         if *n > 3 {
             return;
         }
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let line = format!("{SEED_MARK} {test}-{key}-{n} {hex}\n");
-        let _ = std::io::stderr().write_all(line.as_bytes());
+        record_bytes(&format!("{test}-{key}-{n}"), bytes);
     })));
 }
 
@@ -646,7 +705,10 @@ fn vm_execute_and_upcalls() {
     let u = loop {
         let u = up.recv_timeout(Duration::from_secs(1)).unwrap();
         match u {
-            Some(u) if u.kind == UpcallKind::Action => break u,
+            Some(u) if u.kind == UpcallKind::Action => {
+                record_bytes("upcalls-ovs_packet-action-execute", u.bytes);
+                break u;
+            }
             // A miss the host stack caused (the port just came up): not ours.
             Some(_) => {}
             None => assert!(Instant::now() < deadline, "no ACTION upcall"),
@@ -676,6 +738,7 @@ fn vm_execute_and_upcalls() {
                         .arp
                         .is_some_and(|a| a.arp_tip.get() == u32::from_be_bytes(want_tip))
                 {
+                    record_bytes(&format!("upcalls-ovs_packet-{kind:?}-arp"), u.bytes);
                     return (key, u.packet().to_vec());
                 }
             }
