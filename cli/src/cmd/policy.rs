@@ -590,6 +590,8 @@ fn spec_bounds(fam: &Family, a: &IrAttr) -> Bounds {
         .struct_
         .and_then(|d| fam[d].as_struct())
         .map(|s| i128::from(s.size));
+    // An array of structs holds one or more: the struct's size is only the minimum.
+    let implied_max = implied_len.filter(|_| a.struct_array().is_none());
     Bounds {
         type_range,
         min: c.min.or(enum_range.map(|r| r.0)),
@@ -604,7 +606,7 @@ fn spec_bounds(fam: &Family, a: &IrAttr) -> Bounds {
             .exact_len
             .map(i128::from)
             .or(c.max_len.map(i128::from))
-            .or(implied_len),
+            .or(implied_max),
     }
 }
 

@@ -203,6 +203,23 @@ impl<'f> Decoder<'f> {
     }
 
     fn binary(&self, ir: &IrAttr, b: &[u8]) -> Result<Value, String> {
+        if let Some(def) = ir.struct_array() {
+            let size = self.fam[def].as_struct().map_or(0, |s| s.size as usize);
+            if size == 0 || !b.len().is_multiple_of(size) {
+                return Err(format!(
+                    "length {}, expected a multiple of {size} (array of {})",
+                    b.len(),
+                    self.fam[def].name
+                ));
+            }
+            let mut items = Vec::with_capacity(b.len() / size);
+            for chunk in b.chunks(size) {
+                let mut o = Map::new();
+                decode_struct(self.fam, def, chunk, &mut o)?;
+                items.push(Value::Object(o));
+            }
+            return Ok(Value::Array(items));
+        }
         if let Some(def) = ir.struct_ {
             let mut o = Map::new();
             decode_struct(self.fam, def, b, &mut o)?;

@@ -340,6 +340,26 @@ impl<'f, 'b> Encoder<'f, 'b> {
             path: path.into(),
             message: m,
         };
+        if let Some(def) = ir.struct_array() {
+            let Value::Array(items) = v else {
+                return Err(map_err(format!(
+                    "takes a list of {} objects",
+                    fam[def].name
+                )));
+            };
+            let mut out = Vec::new();
+            for (i, x) in items.iter().enumerate() {
+                let item = match x {
+                    Value::Object(o) => encode_struct(fam, def, o, true),
+                    _ => Err(format!("expected a {} object", fam[def].name)),
+                };
+                out.extend(item.map_err(|m| EncodeError {
+                    path: join_index(path, i),
+                    message: m,
+                })?);
+            }
+            return Ok(out);
+        }
         match (v, ir.struct_, ir.sub_type) {
             (Value::Object(o), Some(def), _) => encode_struct(fam, def, o, true).map_err(map_err),
             (Value::Array(items), _, Some(AttrType::Int(t))) => {

@@ -469,3 +469,46 @@ fn builtin_ovs_flow_round_trips_a_flow_with_actions() {
     assert!(d.problems.is_empty(), "{:?}", d.problems);
     assert_eq!(Value::Object(d.body), input);
 }
+
+#[test]
+fn builtin_ovs_ct_limit_zone_limits_are_a_list_of_structs() {
+    let Some((stem, text)) = crate::specs::builtin("ovs_ct_limit") else {
+        panic!("schemas/specs/ovs_ct_limit.yaml is built in");
+    };
+    let fam = nlwire_schema::load_str(text, stem).unwrap();
+    let input = json!({
+        "dp-ifindex": 4,
+        "zone-limit": [
+            {"zone-id": -1, "limit": 100, "count": 0},
+            {"zone-id": 7, "limit": 5, "count": 0}
+        ]
+    });
+    let (bytes, d) = round_trip(&fam, "set", input.clone());
+    assert!(d.problems.is_empty(), "{:?}", d.problems);
+    assert_eq!(Value::Object(d.body), input);
+    // One attribute of two 12-byte structs after nlmsghdr, genlmsghdr and ovs_header.
+    assert_eq!(bytes.len(), 16 + 4 + 4 + 4 + 24);
+    assert_eq!(&bytes[24..28], &[28, 0, 1, 0]);
+    assert_eq!(&bytes[28..32], &(-1i32).to_ne_bytes());
+
+    // A trailing partial struct is reported with its path, not decoded as a shorter list.
+    let mut cut = bytes.clone();
+    cut.truncate(bytes.len() - 4);
+    let len = cut.len() as u32;
+    cut[0..4].copy_from_slice(&len.to_ne_bytes());
+    cut[24..26].copy_from_slice(&24u16.to_ne_bytes());
+    let m = Messages::new(&cut).next().unwrap().unwrap();
+    let d = decode_msg(&fam, &m, fam.op("set"));
+    assert_eq!(d.problems.len(), 1, "{:?}", d.problems);
+    let p = d.problems[0].to_string();
+    assert!(
+        p.contains("zone-limit") && p.contains("multiple of 12"),
+        "{p}"
+    );
+
+    // Encoding names the element that is wrong.
+    let op = fam.op("set").unwrap();
+    let bad = json!({"zone-limit": [{"zone-id": 1, "limit": 2}, {"zone": 3}]});
+    let e = build_request(&fam, op, 0x20, NLM_F_REQUEST, bad.as_object().unwrap()).unwrap_err();
+    assert!(e.to_string().contains("zone-limit[1]"), "{e}");
+}
