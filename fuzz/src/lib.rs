@@ -6,12 +6,14 @@
 mod buffer_model;
 mod families;
 mod ovs_derived;
+mod pcap_decode;
 mod policy_check;
 mod schema_load;
 
 pub use buffer_model::buffer_model;
 pub use families::{FAMILIES_ROUNDTRIP_TYPES, families_decode, families_roundtrip};
 pub use ovs_derived::{ovs_decode, ovs_roundtrip};
+pub use pcap_decode::{OUTPUT_BASE, OUTPUT_PER_BYTE, pcap_decode};
 pub use policy_check::{TOP as POLICY_CHECK_POLICY, policy_check};
 pub use schema_load::schema_load;
 
@@ -27,4 +29,5 @@ pub const TARGETS: &[Target] = &[
     ("ovs_roundtrip", ovs_roundtrip),
     ("families_decode", families_decode),
     ("families_roundtrip", families_roundtrip),
+    ("pcap_decode", pcap_decode),
 ];
