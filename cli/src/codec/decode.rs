@@ -7,6 +7,8 @@
 //! `{"!malformed": "<problem>", "raw": "<hex>"}` under its name and the problem, with
 //! its attribute path, is collected in [`Decoder::problems`].
 
+use std::collections::HashSet;
+
 use nlwire::{AttrPath, Attrs, Error as WireError, Limits, StringFault};
 use nlwire_schema::{Attr as IrAttr, AttrType, Family, IntType, SetId};
 use serde_json::{Map, Value};
@@ -89,6 +91,7 @@ impl<'f> Decoder<'f> {
         depth: usize,
     ) -> Map<String, Value> {
         let mut out = Map::new();
+        let mut repeated = HashSet::new();
         if depth > self.max_depth {
             let e = WireError::TooDeep {
                 path: AttrPath::root(),
@@ -123,7 +126,7 @@ impl<'f> Decoder<'f> {
                 } else {
                     Value::String(hex(w.payload()))
                 };
-                add(&mut out, key, v, false);
+                add(&mut out, &mut repeated, key, v, false);
                 continue;
             };
             if ir.ty == AttrType::Pad {
@@ -142,7 +145,7 @@ impl<'f> Decoder<'f> {
                     malformed(msg, w.payload())
                 }
             };
-            add(&mut out, ir.name.clone(), v, ir.multi);
+            add(&mut out, &mut repeated, ir.name.clone(), v, ir.multi);
         }
         out
     }
@@ -395,19 +398,22 @@ impl<'f> Decoder<'f> {
 }
 
 /// Adds a decoded value: multi-attr values (and repeats of any attribute) become a list.
-fn add(out: &mut Map<String, Value>, key: String, v: Value, multi: bool) {
+/// `repeated` holds the keys of single attributes already turned into a list of their
+/// repeats: a value that is itself a list (an array attribute) is not mistaken for one.
+fn add(
+    out: &mut Map<String, Value>,
+    repeated: &mut HashSet<String>,
+    key: String,
+    v: Value,
+    multi: bool,
+) {
     match out.get_mut(&key) {
-        Some(Value::Array(items)) if multi => items.push(v),
+        Some(Value::Array(items)) if multi || repeated.contains(&key) => items.push(v),
+        // A repeated single attribute: keep every value rather than drop one.
         Some(prev) => {
             let old = std::mem::take(prev);
-            *prev = match old {
-                Value::Array(mut items) if multi => {
-                    items.push(v);
-                    Value::Array(items)
-                }
-                // A repeated single attribute: keep every value rather than drop one.
-                other => Value::Array(vec![other, v]),
-            };
+            *prev = Value::Array(vec![old, v]);
+            repeated.insert(key);
         }
         None if multi => {
             out.insert(key, Value::Array(vec![v]));

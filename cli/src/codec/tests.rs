@@ -512,3 +512,42 @@ fn builtin_ovs_ct_limit_zone_limits_are_a_list_of_structs() {
     let e = build_request(&fam, op, 0x20, NLM_F_REQUEST, bad.as_object().unwrap()).unwrap_err();
     assert!(e.to_string().contains("zone-limit[1]"), "{e}");
 }
+
+/// Found by fuzz/tests/hostile.rs: the third repeat of a single attribute was wrapped
+/// with the list of the first two (`[[a, b], c]`), one level per repeat, so 16,000 OVS
+/// POP_VLAN actions nested 16,000 deep and overflowed the stack when printed.
+#[test]
+fn regression_fuzz_hostile_repeats_nested_one_list_level_per_repeat() {
+    let Some((stem, text)) = crate::specs::builtin("ovs_flow") else {
+        panic!("schemas/specs/ovs_flow.yaml is built in");
+    };
+    let fam = nlwire_schema::load_str(text, stem).unwrap();
+    let actions = |n: usize| {
+        let mut b = nlwire::MsgBuf::new();
+        let m = b.start_genl_msg(0x20, NLM_F_REQUEST, 1, 1);
+        b.put(&3i32.to_ne_bytes());
+        let acts = b.start_nested(2);
+        for _ in 0..n {
+            b.put_attr_flag(5).unwrap(); // OVS_ACTION_ATTR_POP_VLAN
+        }
+        b.end_nested(acts).unwrap();
+        b.end_msg(m).unwrap();
+        b.to_vec()
+    };
+    let bytes = actions(3);
+    let m = Messages::new(&bytes).next().unwrap().unwrap();
+    let d = decode_msg(&fam, &m, fam.op("new"));
+    assert!(d.problems.is_empty(), "{:?}", d.problems);
+    assert_eq!(
+        Value::Object(d.body),
+        json!({"dp-ifindex": 3, "actions": {"pop-vlan": [true, true, true]}})
+    );
+
+    let bytes = actions(16_000);
+    let m = Messages::new(&bytes).next().unwrap().unwrap();
+    let d = decode_msg(&fam, &m, fam.op("new"));
+    let pops = &d.body["actions"]["pop-vlan"];
+    assert_eq!(pops.as_array().map(Vec::len), Some(16_000));
+    assert!(serde_json::to_string(&d.body).is_ok());
+    assert!(crate::tree::render(&Value::Object(d.body)).lines().count() > 1);
+}
