@@ -13,7 +13,7 @@ mod schema_load;
 pub use buffer_model::buffer_model;
 pub use families::{FAMILIES_ROUNDTRIP_TYPES, families_decode, families_roundtrip};
 pub use ovs_derived::{ovs_decode, ovs_roundtrip};
-pub use pcap_decode::{OUTPUT_BASE, OUTPUT_PER_BYTE, pcap_decode};
+pub use pcap_decode::{PCAP_OUTPUT_BASE, PCAP_OUTPUT_PER_BYTE, pcap_decode};
 pub use policy_check::{TOP as POLICY_CHECK_POLICY, policy_check};
 pub use schema_load::schema_load;
 

@@ -10,13 +10,13 @@ use nlwire_cli::cmd::decode::{Decoder, render};
 use nlwire_cli::output::Format;
 
 /// Printed bytes allowed per input byte (both forms together), on top of
-/// [`OUTPUT_BASE`]. The densest inputs found print about 19: a pcapng file of empty
+/// [`PCAP_OUTPUT_BASE`]. The densest inputs found print about 19: a pcapng file of empty
 /// 12-byte blocks, each reported as a malformed block in both forms; 4,000 tiny unknown
 /// attributes in an nlctrl message print about 8.
-pub const OUTPUT_PER_BYTE: usize = 64;
+pub const PCAP_OUTPUT_PER_BYTE: usize = 64;
 
 /// Printed bytes allowed for any input, however short.
-pub const OUTPUT_BASE: usize = 4096;
+pub const PCAP_OUTPUT_BASE: usize = 4096;
 
 thread_local! {
     /// The specs parsed so far outlive one input (parsing the OVS schemas takes longer
@@ -27,8 +27,8 @@ thread_local! {
 /// Reads `data` as a capture file, decodes every record with the built-in schemas
 /// (no spec directories, no kernel), and prints each entry in both forms to memory.
 /// Reading fails only with the typed [`capture::CaptureError`]; each record consumes
-/// at least 12 bytes; what is printed stays within [`OUTPUT_PER_BYTE`] bytes per input
-/// byte plus [`OUTPUT_BASE`].
+/// at least 12 bytes; what is printed stays within [`PCAP_OUTPUT_PER_BYTE`] bytes per input
+/// byte plus [`PCAP_OUTPUT_BASE`].
 ///
 /// ```
 /// nlwire_fuzz::pcap_decode(b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00");
@@ -60,7 +60,7 @@ pub fn pcap_decode(data: &[u8]) {
                 printed += render(Format::Tree, &entry).len();
             }
         }
-        let limit = OUTPUT_PER_BYTE * data.len() + OUTPUT_BASE;
+        let limit = PCAP_OUTPUT_PER_BYTE * data.len() + PCAP_OUTPUT_BASE;
         assert!(
             printed <= limit,
             "{printed} bytes printed for a {}-byte capture (limit {limit})",

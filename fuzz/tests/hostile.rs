@@ -258,7 +258,7 @@ fn assert_cli_bounded(file: &[u8], what: &str) -> Vec<serde_json::Value> {
     assert!(u.time < TIME_LIMIT, "{what}: {u:?}");
     assert!(u.peak <= CLI_HEAP_PER_BYTE * file.len(), "{what}: {u:?}");
     assert!(
-        printed <= nlwire_fuzz::OUTPUT_PER_BYTE * file.len(),
+        printed <= nlwire_fuzz::PCAP_OUTPUT_PER_BYTE * file.len(),
         "{what}: {printed}"
     );
     entries
