@@ -54,6 +54,7 @@ impl<'a> Attr<'a> {
     }
 
     /// The type as written on the wire, flag bits included.
+    #[inline]
     pub fn raw_type(&self) -> u16 {
         self.raw_type
     }
