@@ -245,21 +245,17 @@ impl<'a> Attr<'a> {
 pub struct Attrs<'a> {
     bytes: &'a [u8],
     pos: usize,
-    failed: bool,
 }
 
 impl<'a> Attrs<'a> {
     /// Iterates the attributes in `bytes`.
     #[inline]
     pub fn new(bytes: &'a [u8]) -> Self {
-        Attrs {
-            bytes,
-            pos: 0,
-            failed: false,
-        }
+        Attrs { bytes, pos: 0 }
     }
 
-    /// Offset of the next attribute within the region.
+    /// Offset of the next attribute within the region (the region's length once the
+    /// iterator has ended, after the last attribute or after an error).
     pub fn offset(&self) -> usize {
         self.pos
     }
@@ -299,38 +295,46 @@ impl<'a> Attrs<'a> {
 impl<'a> Iterator for Attrs<'a> {
     type Item = Result<Attr<'a>>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed || self.pos >= self.bytes.len() {
+        if self.pos >= self.bytes.len() {
             return None;
         }
         let rest = &self.bytes[self.pos..];
-        let bad = |nla_len: u16| Error::BadAttrLen {
-            path: AttrPath::root(),
-            offset: self.pos,
-            nla_len,
-            remaining: rest.len(),
-        };
-        if rest.len() < NLA_HDRLEN {
-            self.failed = true;
-            return Some(Err(Error::TrailingBytes {
+        if rest.len() >= NLA_HDRLEN {
+            let len = u16::from_ne_bytes([rest[0], rest[1]]) as usize;
+            if len >= NLA_HDRLEN && len <= rest.len() {
+                self.pos += align(len).min(rest.len());
+                return Some(Ok(Attr {
+                    raw_type: u16::from_ne_bytes([rest[2], rest[3]]),
+                    payload: &rest[NLA_HDRLEN..len],
+                }));
+            }
+        }
+        Some(Err(self.fail()))
+    }
+}
+
+impl Attrs<'_> {
+    /// The error for the malformed attribute at `pos`; the iterator ends after it.
+    #[inline]
+    fn fail(&mut self) -> Error {
+        let rest = &self.bytes[self.pos..];
+        let offset = self.pos;
+        self.pos = self.bytes.len();
+        match *rest {
+            [l0, l1, _, _, ..] => Error::BadAttrLen {
                 path: AttrPath::root(),
-                offset: self.pos,
+                offset,
+                nla_len: u16::from_ne_bytes([l0, l1]),
+                remaining: rest.len(),
+            },
+            _ => Error::TrailingBytes {
+                path: AttrPath::root(),
+                offset,
                 len: rest.len(),
-            }));
+            },
         }
-        let nla_len = u16::from_ne_bytes([rest[0], rest[1]]);
-        let raw_type = u16::from_ne_bytes([rest[2], rest[3]]);
-        let len = nla_len as usize;
-        if len < NLA_HDRLEN || len > rest.len() {
-            self.failed = true;
-            return Some(Err(bad(nla_len)));
-        }
-        self.pos += align(len).min(rest.len());
-        Some(Ok(Attr {
-            raw_type,
-            payload: &rest[NLA_HDRLEN..len],
-        }))
     }
 }
 
@@ -382,6 +386,7 @@ mod tests {
             }
         );
         assert!(it.next().is_none());
+        assert_eq!((it.offset(), it.remaining()), (b.len(), &[][..]));
     }
 
     #[test]

@@ -238,8 +238,8 @@ impl DecodeCx {
 // Hot paths: attribute cursor and writers the generated code inlines
 // ---------------------------------------------------------------------------------------
 
-/// [`Attrs`](crate::Attrs) for generated decoders: the same checks and errors, written to inline into
-/// the decoding loop (the error paths are out of line). Yields `Err` once and stops.
+/// The attribute walk generated decoders use: [`Attrs`](crate::Attrs) itself (the same
+/// checks and errors; yields `Err` once and stops). The name stays for generated code.
 ///
 /// ```
 /// use nlwire::derive_support::AttrCursor;
@@ -248,82 +248,7 @@ impl DecodeCx {
 /// assert_eq!(types, [1, 2]);
 /// assert!(AttrCursor::new(&[2, 0, 1, 0]).next().unwrap().is_err());
 /// ```
-#[derive(Clone, Debug)]
-pub struct AttrCursor<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> AttrCursor<'a> {
-    /// A cursor at the start of `bytes`.
-    ///
-    /// ```
-    /// assert!(nlwire::derive_support::AttrCursor::new(&[]).next().is_none());
-    /// ```
-    #[inline]
-    pub fn new(bytes: &'a [u8]) -> Self {
-        AttrCursor { bytes, pos: 0 }
-    }
-
-    /// Offset of the next attribute.
-    ///
-    /// ```
-    /// let mut c = nlwire::derive_support::AttrCursor::new(&[5, 0, 1, 0, 9, 0, 0, 0]);
-    /// c.next();
-    /// assert_eq!(c.offset(), 8);
-    /// ```
-    #[inline]
-    pub fn offset(&self) -> usize {
-        self.pos
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn fail(&mut self, nla_len: Option<u16>) -> Error {
-        let rest = self.bytes.len() - self.pos;
-        let offset = self.pos;
-        self.pos = self.bytes.len();
-        match nla_len {
-            None => Error::TrailingBytes {
-                path: AttrPath::root(),
-                offset,
-                len: rest,
-            },
-            Some(nla_len) => Error::BadAttrLen {
-                path: AttrPath::root(),
-                offset,
-                nla_len,
-                remaining: rest,
-            },
-        }
-    }
-}
-
-impl<'a> Iterator for AttrCursor<'a> {
-    type Item = Result<Attr<'a>>;
-
-    #[inline(always)]
-    fn next(&mut self) -> Option<Result<Attr<'a>>> {
-        let bytes = self.bytes;
-        let rest = bytes.get(self.pos..)?;
-        if rest.is_empty() {
-            return None;
-        }
-        let Some(hdr) = rest.first_chunk::<4>() else {
-            return Some(Err(self.fail(None)));
-        };
-        let nla_len = u16::from_ne_bytes([hdr[0], hdr[1]]);
-        let raw_type = u16::from_ne_bytes([hdr[2], hdr[3]]);
-        let len = usize::from(nla_len);
-        let Some(payload) = rest.get(4..len) else {
-            return Some(Err(self.fail(Some(nla_len))));
-        };
-        self.pos += crate::consts::align(len).min(rest.len());
-        Some(Ok(Attr::new(raw_type, payload)))
-    }
-}
-
-impl core::iter::FusedIterator for AttrCursor<'_> {}
+pub type AttrCursor<'a> = crate::Attrs<'a>;
 
 #[cold]
 #[inline(never)]

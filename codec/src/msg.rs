@@ -3,7 +3,7 @@
 use crate::attr::Attrs;
 use crate::consts::{
     NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_DUMP_INTR, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN,
-    NLMSG_NOOP, NLMSG_OVERRUN, NLMSGERR_ATTR_COOKIE, NLMSGERR_ATTR_MISS_NEST,
+    NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, NLMSGERR_ATTR_COOKIE, NLMSGERR_ATTR_MISS_NEST,
     NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY, align,
 };
 use crate::error::{AttrPath, Error, Result};
@@ -116,7 +116,18 @@ impl<'a> Msg<'a> {
     ///     _ => unreachable!(),
     /// }
     /// ```
+    #[inline]
     pub fn kind(&self) -> Result<MsgKind<'a>> {
+        if self.ty() >= NLMSG_MIN_TYPE {
+            return Ok(MsgKind::Data);
+        }
+        self.control_kind()
+    }
+
+    /// [`kind`](Self::kind) for the reserved types below `NLMSG_MIN_TYPE`: out of line, so
+    /// that a loop over a family's messages tests one number per message.
+    #[inline(never)]
+    fn control_kind(&self) -> Result<MsgKind<'a>> {
         Ok(match self.ty() {
             NLMSG_NOOP => MsgKind::Noop,
             NLMSG_OVERRUN => MsgKind::Overrun,

@@ -4,7 +4,8 @@
 //! many short rounds, each timing every peer once (in a rotating order), and reports
 //! each peer's median over the rounds. Writes target/interleaved.tsv
 //! (group, peer, median ns/op, min ns/op, rounds).
-//! Usage: `cargo run --release --bin interleave [--transport]`.
+//! Usage: `cargo run --release --bin interleave [--transport]`; `-- --only <text>` times
+//! only the codec groups whose name contains the text (and writes no file).
 
 use std::time::{Duration, Instant};
 
@@ -53,7 +54,9 @@ fn run_group(mut cases: Vec<Case>, rounds: usize, slice: Duration, out: &mut Str
 
 fn main() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/interleaved.tsv");
-    let transport = std::env::args().any(|a| a == "--transport");
+    let args: Vec<String> = std::env::args().collect();
+    let transport = args.iter().any(|a| a == "--transport");
+    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1));
     let mut out = String::new();
     if transport {
         // Keep the codec results of an earlier run.
@@ -63,7 +66,13 @@ fn main() {
         run_group(transport_cases(), 9, Duration::from_millis(1), &mut out);
     } else {
         for g in [decode_ovs(), decode_nlctrl(), decode_links(), encode_ovs()] {
+            if only.is_some_and(|o| !g[0].group.contains(o.as_str())) {
+                continue;
+            }
             run_group(g, 41, Duration::from_millis(20), &mut out);
+        }
+        if only.is_some() {
+            return;
         }
     }
     std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/target")).unwrap();
