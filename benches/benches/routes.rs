@@ -13,7 +13,9 @@ fn routes(c: &mut Criterion) {
     write_batch_file(&batch_file, ROUTES);
 
     let mut g = c.benchmark_group("routes_install_100000");
-    g.sampling_mode(SamplingMode::Flat).sample_size(10).warm_up_time(Duration::from_millis(1));
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(1));
     g.throughput(Throughput::Elements(ROUTES as u64));
     let mut txns: Vec<Transaction> = (0..256).map(|_| Transaction::new()).collect();
     g.bench_function("nlwire transact_multiple", |b| {

@@ -46,7 +46,10 @@ impl Family {
     #[inline]
     pub fn add_op(&mut self, id: u32, flags: u32) {
         self.n_ops += 1;
-        self.ops_fold = self.ops_fold.wrapping_mul(31).wrapping_add((id as u64) << 32 | flags as u64);
+        self.ops_fold = self
+            .ops_fold
+            .wrapping_mul(31)
+            .wrapping_add((id as u64) << 32 | flags as u64);
     }
     #[inline]
     pub fn add_mcgrp(&mut self, name: &[u8], id: u32) {
@@ -71,7 +74,8 @@ pub fn strip_nul(s: &[u8]) -> &[u8] {
 /// A fold the benches feed to `black_box`.
 #[inline]
 pub fn fold(acc: u64, f: &Family) -> u64 {
-    acc.wrapping_mul(31).wrapping_add(f.id as u64 + f.ops_fold + f.mcgrps_fold)
+    acc.wrapping_mul(31)
+        .wrapping_add(f.id as u64 + f.ops_fold + f.mcgrps_fold)
 }
 
 pub mod nlwire_impl {
@@ -88,7 +92,10 @@ pub mod nlwire_impl {
                     MsgKind::Data => {}
                     MsgKind::Done(_) => break,
                     MsgKind::Error(e) if e.errno != 0 => {
-                        return Err(nlwire::Error::Unexpected { expected: "a family", found: e.errno as u32 });
+                        return Err(nlwire::Error::Unexpected {
+                            expected: "a family",
+                            found: e.errno as u32,
+                        });
                     }
                     _ => continue,
                 }
@@ -161,7 +168,10 @@ pub mod nb_impl {
     use netlink_bindings::traits::NetlinkRequest;
     use netlink_bindings::utils::ErrorContext;
 
-    pub fn decode(datagrams: &[Vec<u8>], mut sink: impl FnMut(&Family)) -> Result<usize, ErrorContext> {
+    pub fn decode(
+        datagrams: &[Vec<u8>],
+        mut sink: impl FnMut(&Family),
+    ) -> Result<usize, ErrorContext> {
         let mut n = 0;
         for d in datagrams {
             let mut pos = 0;
@@ -339,7 +349,10 @@ pub mod rtnl_impl {
     use netlink_packet_generic::ctrl::GenlCtrl;
     use netlink_packet_generic::ctrl::nlas::{GenlCtrlAttrs, McastGrpAttrs, OpAttrs};
 
-    pub fn decode(datagrams: &[Vec<u8>], mut sink: impl FnMut(&Family)) -> Result<usize, DecodeError> {
+    pub fn decode(
+        datagrams: &[Vec<u8>],
+        mut sink: impl FnMut(&Family),
+    ) -> Result<usize, DecodeError> {
         let mut n = 0;
         for d in datagrams {
             let mut pos = 0;
@@ -421,7 +434,12 @@ pub mod mnl_impl {
     type Sink = unsafe extern "C" fn(*const Family, *mut c_void);
     unsafe extern "C" {
         fn nlwb_sizeof_family() -> usize;
-        fn nlwb_mnl_ctrl_decode(buf: *const c_void, len: usize, sink: Sink, data: *mut c_void) -> libc::c_long;
+        fn nlwb_mnl_ctrl_decode(
+            buf: *const c_void,
+            len: usize,
+            sink: Sink,
+            data: *mut c_void,
+        ) -> libc::c_long;
     }
 
     pub fn layout_matches() -> bool {
@@ -435,7 +453,14 @@ pub mod mnl_impl {
     pub fn decode<F: FnMut(&Family)>(datagrams: &[Vec<u8>], mut sink: F) -> Option<usize> {
         let mut n = 0;
         for d in datagrams {
-            let r = unsafe { nlwb_mnl_ctrl_decode(d.as_ptr().cast(), d.len(), trampoline::<F>, (&mut sink as *mut F).cast()) };
+            let r = unsafe {
+                nlwb_mnl_ctrl_decode(
+                    d.as_ptr().cast(),
+                    d.len(),
+                    trampoline::<F>,
+                    (&mut sink as *mut F).cast(),
+                )
+            };
             n += usize::try_from(r).ok()?;
         }
         Some(n)

@@ -75,7 +75,8 @@ pub fn set_addr(dst: &mut [u8; 32], s: &[u8]) -> u8 {
 /// A fold the benches feed to `black_box`.
 #[inline]
 pub fn fold(acc: u64, l: &Link) -> u64 {
-    acc.wrapping_mul(31).wrapping_add(l.index as u64 + l.stats[0] + l.mtu as u64)
+    acc.wrapping_mul(31)
+        .wrapping_add(l.index as u64 + l.stats[0] + l.mtu as u64)
 }
 
 pub mod nlwire_impl {
@@ -120,11 +121,15 @@ pub mod nlwire_impl {
                     MsgKind::Data => {}
                     MsgKind::Done(_) => break,
                     MsgKind::Error(e) if e.errno != 0 => {
-                        return Err(nlwire::Error::Unexpected { expected: "a link", found: e.errno as u32 });
+                        return Err(nlwire::Error::Unexpected {
+                            expected: "a link",
+                            found: e.errno as u32,
+                        });
                     }
                     _ => continue,
                 }
-                let (hdr, attrs) = nlwire::header::view_prefix::<IfInfoMsg>(m.payload(), "ifinfomsg")?;
+                let (hdr, attrs) =
+                    nlwire::header::view_prefix::<IfInfoMsg>(m.payload(), "ifinfomsg")?;
                 let mut l = Link {
                     index: hdr.index.get(),
                     flags: hdr.flags.get(),
@@ -216,11 +221,15 @@ pub mod nlwire_impl {
                     MsgKind::Data => {}
                     MsgKind::Done(_) => break,
                     MsgKind::Error(e) if e.errno != 0 => {
-                        return Err(nlwire::Error::Unexpected { expected: "a link", found: e.errno as u32 });
+                        return Err(nlwire::Error::Unexpected {
+                            expected: "a link",
+                            found: e.errno as u32,
+                        });
                     }
                     _ => continue,
                 }
-                let (hdr, attrs) = nlwire::header::view_prefix::<IfInfoMsg>(m.payload(), "ifinfomsg")?;
+                let (hdr, attrs) =
+                    nlwire::header::view_prefix::<IfInfoMsg>(m.payload(), "ifinfomsg")?;
                 let mut l = Link {
                     index: hdr.index.get(),
                     flags: hdr.flags.get(),
@@ -287,7 +296,10 @@ pub mod nb_impl {
     use netlink_bindings::traits::NetlinkRequest;
     use netlink_bindings::utils::ErrorContext;
 
-    pub fn decode(datagrams: &[Vec<u8>], mut sink: impl FnMut(&Link)) -> Result<usize, ErrorContext> {
+    pub fn decode(
+        datagrams: &[Vec<u8>],
+        mut sink: impl FnMut(&Link),
+    ) -> Result<usize, ErrorContext> {
         let mut n = 0;
         for d in datagrams {
             let mut pos = 0;
@@ -305,7 +317,12 @@ pub mod nb_impl {
                     _ => {}
                 }
                 let (hdr, attrs) = OpGetlinkDump::decode_reply(&rest[Nlmsghdr::len()..len]);
-                let mut l = Link { index: hdr.ifi_index, flags: hdr.ifi_flags, ifi_type: hdr.ifi_type, ..Link::default() };
+                let mut l = Link {
+                    index: hdr.ifi_index,
+                    flags: hdr.ifi_flags,
+                    ifi_type: hdr.ifi_type,
+                    ..Link::default()
+                };
                 for a in attrs {
                     let t = match a? {
                         LinkAttrs::Ifname(s) => {
@@ -545,7 +562,10 @@ pub mod rtnl_impl {
         }
     }
 
-    pub fn decode(datagrams: &[Vec<u8>], mut sink: impl FnMut(&Link)) -> Result<usize, DecodeError> {
+    pub fn decode(
+        datagrams: &[Vec<u8>],
+        mut sink: impl FnMut(&Link),
+    ) -> Result<usize, DecodeError> {
         let mut n = 0;
         for d in datagrams {
             let mut pos = 0;
@@ -669,7 +689,12 @@ pub mod mnl_impl {
     type Sink = unsafe extern "C" fn(*const Link, *mut c_void);
     unsafe extern "C" {
         fn nlwb_sizeof_link() -> usize;
-        fn nlwb_mnl_link_decode(buf: *const c_void, len: usize, sink: Sink, data: *mut c_void) -> libc::c_long;
+        fn nlwb_mnl_link_decode(
+            buf: *const c_void,
+            len: usize,
+            sink: Sink,
+            data: *mut c_void,
+        ) -> libc::c_long;
     }
 
     pub fn layout_matches() -> bool {
@@ -683,7 +708,14 @@ pub mod mnl_impl {
     pub fn decode<F: FnMut(&Link)>(datagrams: &[Vec<u8>], mut sink: F) -> Option<usize> {
         let mut n = 0;
         for d in datagrams {
-            let r = unsafe { nlwb_mnl_link_decode(d.as_ptr().cast(), d.len(), trampoline::<F>, (&mut sink as *mut F).cast()) };
+            let r = unsafe {
+                nlwb_mnl_link_decode(
+                    d.as_ptr().cast(),
+                    d.len(),
+                    trampoline::<F>,
+                    (&mut sink as *mut F).cast(),
+                )
+            };
             n += usize::try_from(r).ok()?;
         }
         Some(n)

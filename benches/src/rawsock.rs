@@ -10,30 +10,67 @@ pub struct RawSock {
 }
 
 fn cvt(r: libc::c_int) -> io::Result<libc::c_int> {
-    if r < 0 { Err(io::Error::last_os_error()) } else { Ok(r) }
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(r)
+    }
 }
 
 impl RawSock {
     pub fn open(protocol: i32) -> io::Result<Self> {
         unsafe {
-            let fd = cvt(libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, protocol))?;
+            let fd = cvt(libc::socket(
+                libc::AF_NETLINK,
+                libc::SOCK_RAW | libc::SOCK_CLOEXEC,
+                protocol,
+            ))?;
             let fd = OwnedFd::from_raw_fd(fd);
             let mut sa: libc::sockaddr_nl = std::mem::zeroed();
             sa.nl_family = libc::AF_NETLINK as u16;
-            cvt(libc::bind(fd.as_raw_fd(), &sa as *const _ as *const libc::sockaddr, size_of::<libc::sockaddr_nl>() as u32))?;
+            cvt(libc::bind(
+                fd.as_raw_fd(),
+                &sa as *const _ as *const libc::sockaddr,
+                size_of::<libc::sockaddr_nl>() as u32,
+            ))?;
             let mut len = size_of::<libc::sockaddr_nl>() as libc::socklen_t;
-            cvt(libc::getsockname(fd.as_raw_fd(), &mut sa as *mut _ as *mut libc::sockaddr, &mut len))?;
+            cvt(libc::getsockname(
+                fd.as_raw_fd(),
+                &mut sa as *mut _ as *mut libc::sockaddr,
+                &mut len,
+            ))?;
             let one: libc::c_int = 1;
             // Extended ack and capped acks, as every library here enables.
-            libc::setsockopt(fd.as_raw_fd(), libc::SOL_NETLINK, libc::NETLINK_EXT_ACK, &one as *const _ as *const libc::c_void, 4);
-            libc::setsockopt(fd.as_raw_fd(), libc::SOL_NETLINK, libc::NETLINK_CAP_ACK, &one as *const _ as *const libc::c_void, 4);
-            Ok(RawSock { fd, portid: sa.nl_pid })
+            libc::setsockopt(
+                fd.as_raw_fd(),
+                libc::SOL_NETLINK,
+                libc::NETLINK_EXT_ACK,
+                &one as *const _ as *const libc::c_void,
+                4,
+            );
+            libc::setsockopt(
+                fd.as_raw_fd(),
+                libc::SOL_NETLINK,
+                libc::NETLINK_CAP_ACK,
+                &one as *const _ as *const libc::c_void,
+                4,
+            );
+            Ok(RawSock {
+                fd,
+                portid: sa.nl_pid,
+            })
         }
     }
 
     pub fn set_rcvbuf(&self, bytes: i32) {
         unsafe {
-            libc::setsockopt(self.fd.as_raw_fd(), libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, &bytes as *const _ as *const libc::c_void, 4);
+            libc::setsockopt(
+                self.fd.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUFFORCE,
+                &bytes as *const _ as *const libc::c_void,
+                4,
+            );
         }
     }
 
@@ -49,7 +86,11 @@ impl RawSock {
                 &sa as *const _ as *const libc::sockaddr,
                 size_of::<libc::sockaddr_nl>() as u32,
             );
-            if n < 0 { Err(io::Error::last_os_error()) } else { Ok(n as usize) }
+            if n < 0 {
+                Err(io::Error::last_os_error())
+            } else {
+                Ok(n as usize)
+            }
         }
     }
 
@@ -60,7 +101,12 @@ impl RawSock {
         }
         unsafe {
             buf.set_len(buf.capacity());
-            let n = libc::recv(self.fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), libc::MSG_TRUNC);
+            let n = libc::recv(
+                self.fd.as_raw_fd(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                libc::MSG_TRUNC,
+            );
             if n < 0 {
                 buf.set_len(0);
                 return Err(io::Error::last_os_error());
@@ -68,7 +114,10 @@ impl RawSock {
             let n = n as usize;
             if n > buf.len() {
                 buf.set_len(0);
-                return Err(io::Error::new(io::ErrorKind::InvalidData, "datagram truncated"));
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "datagram truncated",
+                ));
             }
             buf.set_len(n);
             Ok(n)
@@ -109,11 +158,19 @@ pub fn dump(sock: &RawSock, request: &[u8]) -> io::Result<Vec<Vec<u8>>> {
         for m in nlwire::Messages::new(&buf) {
             let m = m.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
             if m.is_dump_interrupted() {
-                return Err(io::Error::new(io::ErrorKind::Interrupted, "NLM_F_DUMP_INTR"));
+                return Err(io::Error::new(
+                    io::ErrorKind::Interrupted,
+                    "NLM_F_DUMP_INTR",
+                ));
             }
-            match m.kind().map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))? {
+            match m
+                .kind()
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?
+            {
                 nlwire::MsgKind::Done(_) => done = true,
-                nlwire::MsgKind::Error(e) if e.errno != 0 => return Err(io::Error::from_raw_os_error(e.errno)),
+                nlwire::MsgKind::Error(e) if e.errno != 0 => {
+                    return Err(io::Error::from_raw_os_error(e.errno));
+                }
                 _ => {}
             }
         }

@@ -56,7 +56,10 @@ pub struct Netns;
 
 impl Netns {
     pub fn create() -> Self {
-        let _ = Command::new("ip").args(["netns", "del", NETNS]).stderr(Stdio::null()).status();
+        let _ = Command::new("ip")
+            .args(["netns", "del", NETNS])
+            .stderr(Stdio::null())
+            .status();
         ip(&["netns", "add", NETNS]);
         let ns = Netns;
         ns.reset_link();
@@ -69,8 +72,13 @@ impl Netns {
 
     /// Deletes and re-creates the veth pair, which drops every route through it.
     pub fn reset_link(&self) {
-        let _ = Command::new("ip").args(["-n", NETNS, "link", "del", DEV]).stderr(Stdio::null()).status();
-        ip(&["-n", NETNS, "link", "add", DEV, "type", "veth", "peer", "name", "veth1"]);
+        let _ = Command::new("ip")
+            .args(["-n", NETNS, "link", "del", DEV])
+            .stderr(Stdio::null())
+            .status();
+        ip(&[
+            "-n", NETNS, "link", "add", DEV, "type", "veth", "peer", "name", "veth1",
+        ]);
         ip(&["-n", NETNS, "link", "set", DEV, "up"]);
         ip(&["-n", NETNS, "link", "set", "veth1", "up"]);
     }
@@ -85,13 +93,19 @@ impl Netns {
 
     /// An rtnetlink socket inside the namespace.
     pub fn socket(&self) -> Socket {
-        in_netns(&self.path(), || Socket::open(NETLINK_ROUTE).expect("socket")).unwrap()
+        in_netns(&self.path(), || {
+            Socket::open(NETLINK_ROUTE).expect("socket")
+        })
+        .unwrap()
     }
 
     /// Counts the routes through the veth in the main table (with `ip`, independently of
     /// nlwire).
     pub fn count_routes(&self) -> usize {
-        let out = Command::new("ip").args(["-n", NETNS, "-4", "route", "show", "dev", DEV]).output().unwrap();
+        let out = Command::new("ip")
+            .args(["-n", NETNS, "-4", "route", "show", "dev", DEV])
+            .output()
+            .unwrap();
         out.stdout.iter().filter(|b| **b == b'\n').count()
     }
 }
@@ -104,7 +118,10 @@ impl Drop for Netns {
 
 /// Appends the RTM_NEWROUTE that `ip route add 10.x.y.z/32 dev veth0` sends.
 pub fn put_newroute(b: &mut MsgBuf<'_>, dst: u32, oif: u32) {
-    let m = b.start_msg(libc::RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+    let m = b.start_msg(
+        libc::RTM_NEWROUTE,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+    );
     let r = RtMsg {
         family: libc::AF_INET as u8,
         dst_len: 32,
@@ -131,7 +148,8 @@ pub fn nlwire_install(sock: &mut Socket, txns: &mut [Transaction], n: usize, oif
             t.clear();
             put_newroute(t.request_mut(), dst(i + j), oif);
         }
-        sock.transact_multiple(&mut txns[..k]).expect("transact_multiple");
+        sock.transact_multiple(&mut txns[..k])
+            .expect("transact_multiple");
         for t in &txns[..k] {
             t.result().expect("route add");
         }
@@ -159,7 +177,20 @@ pub struct Route {
 pub fn nlwire_dump(sock: &mut Socket, oif: u32) -> (usize, u64) {
     let mut req = MsgBuf::with_capacity(64);
     let m = req.start_msg(libc::RTM_GETROUTE, NLM_F_REQUEST);
-    req.put(RtMsg { family: libc::AF_INET as u8, dst_len: 0, src_len: 0, tos: 0, table: 0, protocol: 0, scope: 0, kind: 0, flags: 0.into() }.as_bytes());
+    req.put(
+        RtMsg {
+            family: libc::AF_INET as u8,
+            dst_len: 0,
+            src_len: 0,
+            tos: 0,
+            table: 0,
+            protocol: 0,
+            scope: 0,
+            kind: 0,
+            flags: 0.into(),
+        }
+        .as_bytes(),
+    );
     req.end_msg(m).unwrap();
     let mut dump = sock.dump(req.as_slice()).expect("dump");
     let (mut n, mut acc) = (0usize, 0u64);
@@ -189,7 +220,9 @@ pub fn nlwire_dump(sock: &mut Socket, oif: u32) -> (usize, u64) {
         if r.table == libc::RT_TABLE_MAIN as u32 && r.oif == oif {
             n += 1;
         }
-        acc = acc.wrapping_mul(31).wrapping_add(r.dst as u64 ^ r.oif as u64);
+        acc = acc
+            .wrapping_mul(31)
+            .wrapping_add(r.dst as u64 ^ r.oif as u64);
     }
     dump.finish().expect("dump end");
     (n, acc)
@@ -200,7 +233,12 @@ pub fn write_batch_file(path: &std::path::Path, n: usize) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     for i in 0..n {
         let d = dst(i).to_be_bytes();
-        writeln!(f, "route add {}.{}.{}.{}/32 dev {DEV}", d[0], d[1], d[2], d[3]).unwrap();
+        writeln!(
+            f,
+            "route add {}.{}.{}.{}/32 dev {DEV}",
+            d[0], d[1], d[2], d[3]
+        )
+        .unwrap();
     }
 }
 
@@ -211,6 +249,10 @@ pub fn ip_batch(path: &std::path::Path) {
 
 /// `ip -n NS route show > /dev/null`.
 pub fn ip_route_show() {
-    let st = Command::new("ip").args(["-n", NETNS, "route", "show"]).stdout(Stdio::null()).status().unwrap();
+    let st = Command::new("ip")
+        .args(["-n", NETNS, "route", "show"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
     assert!(st.success());
 }

@@ -18,14 +18,18 @@ pub mod neli_t {
 
     impl Client {
         pub fn open() -> Self {
-            let (router, _) = NlRouter::connect(NlFamily::Generic, Some(0), Groups::empty()).expect("neli connect");
+            let (router, _) = NlRouter::connect(NlFamily::Generic, Some(0), Groups::empty())
+                .expect("neli connect");
             Client { router }
         }
 
         pub fn sequential(&mut self, n: usize) -> u64 {
             let mut acc = 0u64;
             for _ in 0..n {
-                acc += self.router.resolve_genl_family("nlctrl").expect("neli resolve") as u64;
+                acc += self
+                    .router
+                    .resolve_genl_family("nlctrl")
+                    .expect("neli resolve") as u64;
             }
             acc
         }
@@ -37,7 +41,9 @@ pub mod sys_t {
     //! `recv` into a reused buffer, `NetlinkMessage::deserialize`. Batched: N requests
     //! serialised back to back and sent in one `send` (what netlink-proto's
     //! `request_batch` does), then replies read until every ACK is in.
-    use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST, NetlinkHeader, NetlinkMessage, NetlinkPayload};
+    use netlink_packet_core::{
+        NLM_F_ACK, NLM_F_REQUEST, NetlinkHeader, NetlinkMessage, NetlinkPayload,
+    };
     use netlink_packet_generic::GenlMessage;
     use netlink_packet_generic::ctrl::nlas::GenlCtrlAttrs;
     use netlink_packet_generic::ctrl::{GenlCtrl, GenlCtrlCmd};
@@ -57,7 +63,12 @@ pub mod sys_t {
             sock.connect(&SocketAddr::new(0, 0)).expect("connect");
             sock.set_ext_ack(true).ok();
             sock.set_cap_ack(true).ok();
-            Client { sock, tx: Vec::new(), rx: Vec::with_capacity(64 * 1024), seq: 0 }
+            Client {
+                sock,
+                tx: Vec::new(),
+                rx: Vec::with_capacity(64 * 1024),
+                seq: 0,
+            }
         }
 
         fn put_request(&mut self) {
@@ -85,7 +96,8 @@ pub mod sys_t {
                 let n = self.sock.recv(&mut self.rx, 0).expect("recv");
                 let mut pos = 0;
                 while pos < n {
-                    let m = NetlinkMessage::<GenlMessage<GenlCtrl>>::deserialize(&self.rx[pos..n]).expect("parse");
+                    let m = NetlinkMessage::<GenlMessage<GenlCtrl>>::deserialize(&self.rx[pos..n])
+                        .expect("parse");
                     pos += (m.header.length as usize + 3) & !3;
                     match m.payload {
                         NetlinkPayload::InnerMessage(g) => {
@@ -158,14 +170,23 @@ pub mod nlwire_t {
         let reply = t.result().expect("transaction");
         let m = reply.first().expect("a reply message");
         let (_, attrs) = m.genl().expect("genl");
-        AttrIndex::<8>::parse(attrs).unwrap().require(1, "family-id").unwrap().get_u16().unwrap() as u64
+        AttrIndex::<8>::parse(attrs)
+            .unwrap()
+            .require(1, "family-id")
+            .unwrap()
+            .get_u16()
+            .unwrap() as u64
     }
 
     impl Client {
         pub fn open(batch: usize) -> Self {
             let sock = Socket::open(NETLINK_GENERIC).expect("socket");
             let batch = (0..batch).map(|_| Transaction::new()).collect();
-            Client { sock, one: Transaction::new(), batch }
+            Client {
+                sock,
+                one: Transaction::new(),
+                batch,
+            }
         }
 
         pub fn sequential(&mut self, n: usize) -> u64 {
@@ -189,7 +210,9 @@ pub mod nlwire_t {
                     t.clear();
                     build(t.request_mut());
                 }
-                self.sock.transact_multiple(txns).expect("transact_multiple");
+                self.sock
+                    .transact_multiple(txns)
+                    .expect("transact_multiple");
                 for t in txns.iter() {
                     acc += family_id(t);
                 }

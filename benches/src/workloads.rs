@@ -4,7 +4,9 @@
 
 use std::hint::black_box;
 
-use crate::ovs::{flowgen, model, wire_mnl, wire_nb, wire_neli, wire_nlwire, wire_rtnl, wire_typed};
+use crate::ovs::{
+    flowgen, model, wire_mnl, wire_nb, wire_neli, wire_nlwire, wire_rtnl, wire_typed,
+};
 use crate::rawsock::read_recording;
 use crate::{ctrl, link};
 
@@ -18,8 +20,18 @@ pub struct Case {
     pub run: Box<dyn FnMut() -> u64>,
 }
 
-fn case(group: &'static str, peer: &'static str, elements: u64, run: impl FnMut() -> u64 + 'static) -> Case {
-    Case { group, peer, elements, run: Box::new(run) }
+fn case(
+    group: &'static str,
+    peer: &'static str,
+    elements: u64,
+    run: impl FnMut() -> u64 + 'static,
+) -> Case {
+    Case {
+        group,
+        peer,
+        elements,
+        run: Box::new(run),
+    }
 }
 
 pub fn recording(name: &str) -> Vec<Vec<u8>> {
@@ -132,7 +144,9 @@ pub fn encode_ovs() -> Vec<Case> {
             wire_typed::encode_puts(&mut b6, black_box(&f6));
             b6.len() as u64
         }),
-        case(g, "libmnl", e, move || wire_mnl::encode_puts(&mut v2, black_box(&f2), 1 << 17) as u64),
+        case(g, "libmnl", e, move || {
+            wire_mnl::encode_puts(&mut v2, black_box(&f2), 1 << 17) as u64
+        }),
         case(g, "netlink-bindings", e, move || {
             wire_nb::encode_puts(&mut v3, black_box(&f3));
             v3.len() as u64

@@ -36,7 +36,12 @@ fn libmnl_decodes_the_same() {
 fn netlink_bindings_decodes_the_same() {
     let flows = flowgen::flows(100);
     let dg = flowgen::dump_datagram(&flows);
-    let got = collect(|s| assert_eq!(nlwire_benches::ovs::wire_nb::decode_dump(&dg, s).unwrap(), 100));
+    let got = collect(|s| {
+        assert_eq!(
+            nlwire_benches::ovs::wire_nb::decode_dump(&dg, s).unwrap(),
+            100
+        )
+    });
     assert_eq!(got, flows);
 }
 
@@ -54,7 +59,13 @@ fn put_view(f: &Flow) -> Flow {
 }
 
 fn check_puts(name: &str, bytes: &[u8], flows: &[Flow]) {
-    let got = collect(|s| assert_eq!(wire_nlwire::decode_dump(bytes, s).unwrap(), flows.len(), "{name}"));
+    let got = collect(|s| {
+        assert_eq!(
+            wire_nlwire::decode_dump(bytes, s).unwrap(),
+            flows.len(),
+            "{name}"
+        )
+    });
     let want: Vec<Flow> = flows.iter().map(put_view).collect();
     for (i, (g, w)) in got.iter().zip(&want).enumerate() {
         assert_eq!(g, w, "{name}: flow {i}");
@@ -63,9 +74,16 @@ fn check_puts(name: &str, bytes: &[u8], flows: &[Flow]) {
     let mut reference = nlwire::MsgBuf::new();
     wire_nlwire::encode_puts(&mut reference, flows);
     assert_eq!(bytes.len(), reference.len(), "{name}: total length");
-    for (i, (a, b)) in nlwire::Messages::new(bytes).zip(nlwire::Messages::new(reference.as_slice())).enumerate() {
+    for (i, (a, b)) in nlwire::Messages::new(bytes)
+        .zip(nlwire::Messages::new(reference.as_slice()))
+        .enumerate()
+    {
         let (a, b) = (a.unwrap(), b.unwrap());
-        assert_eq!((a.ty(), a.flags(), a.seq(), a.bytes().len()), (b.ty(), b.flags(), b.seq(), b.bytes().len()), "{name}: msg {i}");
+        assert_eq!(
+            (a.ty(), a.flags(), a.seq(), a.bytes().len()),
+            (b.ty(), b.flags(), b.seq(), b.bytes().len()),
+            "{name}: msg {i}"
+        );
     }
 }
 
@@ -89,7 +107,12 @@ fn every_encoder_produces_the_flows() {
 fn neli_decodes_the_same() {
     let flows = flowgen::flows(100);
     let dg = flowgen::dump_datagram(&flows);
-    let got = collect(|s| assert_eq!(nlwire_benches::ovs::wire_neli::decode_dump(&dg, s).unwrap(), 100));
+    let got = collect(|s| {
+        assert_eq!(
+            nlwire_benches::ovs::wire_neli::decode_dump(&dg, s).unwrap(),
+            100
+        )
+    });
     assert_eq!(got, flows);
 }
 
@@ -105,7 +128,12 @@ fn neli_encodes_the_flows() {
 fn rust_netlink_decodes_the_same() {
     let flows = flowgen::flows(100);
     let dg = flowgen::dump_datagram(&flows);
-    let got = collect(|s| assert_eq!(nlwire_benches::ovs::wire_rtnl::decode_dump(&dg, s).unwrap(), 100));
+    let got = collect(|s| {
+        assert_eq!(
+            nlwire_benches::ovs::wire_rtnl::decode_dump(&dg, s).unwrap(),
+            100
+        )
+    });
     assert_eq!(got, flows);
 }
 
@@ -121,7 +149,12 @@ fn rust_netlink_encodes_the_flows() {
 fn netlink_bindings_accessors_decode_the_same() {
     let flows = flowgen::flows(100);
     let dg = flowgen::dump_datagram(&flows);
-    let got = collect(|s| assert_eq!(nlwire_benches::ovs::wire_nb::decode_dump_getters(&dg, s).unwrap(), 100));
+    let got = collect(|s| {
+        assert_eq!(
+            nlwire_benches::ovs::wire_nb::decode_dump_getters(&dg, s).unwrap(),
+            100
+        )
+    });
     assert_eq!(got, flows);
 }
 

@@ -14,7 +14,10 @@ fn nlctrl_all_peers_agree() {
     let mut want = Vec::new();
     let n = ctrl::nlwire_impl::decode(&d, |f| want.push(*f)).unwrap();
     assert!(n >= 3, "only {n} families");
-    assert!(want.iter().any(|f| &f.name[..6] == b"nlctrl" && f.n_mcgrps == 1 && f.n_ops > 0));
+    assert!(
+        want.iter()
+            .any(|f| &f.name[..6] == b"nlctrl" && f.n_mcgrps == 1 && f.n_ops > 0)
+    );
     let mut got = Vec::new();
     ctrl::mnl_impl::decode(&d, |f| got.push(*f)).unwrap();
     assert_eq!(got, want, "libmnl");
@@ -38,7 +41,10 @@ fn links_all_peers_agree() {
     assert!(n >= 10, "only {n} links");
     assert!(want.iter().any(|l| &l.kind[..6] == b"bridge"));
     assert!(want.iter().filter(|l| &l.kind[..4] == b"veth").count() >= 2);
-    assert!(want.iter().all(|l| l.present & (1 << link::ifla::STATS64) != 0));
+    assert!(
+        want.iter()
+            .all(|l| l.present & (1 << link::ifla::STATS64) != 0)
+    );
     let mut got = Vec::new();
     link::mnl_impl::decode(&d, |l| got.push(*l)).unwrap();
     assert_eq!(got, want, "libmnl");

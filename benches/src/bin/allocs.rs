@@ -40,14 +40,20 @@ const N: u64 = 10;
 
 fn main() {
     let mut out = String::new();
-    println!("{:<32} {:<26} {:>12} {:>12}", "case", "peer", "allocs/op", "bytes/op");
+    println!(
+        "{:<32} {:<26} {:>12} {:>12}",
+        "case", "peer", "allocs/op", "bytes/op"
+    );
     for mut c in codec_cases() {
         (c.run)();
         let (a0, b0) = (ALLOCS.load(Relaxed), BYTES.load(Relaxed));
         for _ in 0..N {
             std::hint::black_box((c.run)());
         }
-        let (a, b) = ((ALLOCS.load(Relaxed) - a0) as f64 / N as f64, (BYTES.load(Relaxed) - b0) as f64 / N as f64);
+        let (a, b) = (
+            (ALLOCS.load(Relaxed) - a0) as f64 / N as f64,
+            (BYTES.load(Relaxed) - b0) as f64 / N as f64,
+        );
         println!("{:<32} {:<26} {:>12} {:>12}", c.group, c.peer, a, b);
         out.push_str(&format!("{}\t{}\t{}\t{}\n", c.group, c.peer, a, b));
     }
@@ -66,7 +72,8 @@ fn main() {
         }
         use nlwire_benches::routes::*;
         let ns = Netns::create();
-        let mut txns: Vec<nlwire::sock::Transaction> = (0..256).map(|_| nlwire::sock::Transaction::new()).collect();
+        let mut txns: Vec<nlwire::sock::Transaction> =
+            (0..256).map(|_| nlwire::sock::Transaction::new()).collect();
         let mut counted = |group: &str, peer: &str, f: &mut dyn FnMut()| {
             let (a0, b0) = (ALLOCS.load(Relaxed), BYTES.load(Relaxed));
             f();
@@ -81,12 +88,20 @@ fn main() {
         ns.reset_link();
         let oif = ns.ifindex();
         let mut sock = ns.socket();
-        counted("routes_install_100000", "nlwire transact_multiple", &mut || nlwire_install(&mut sock, &mut txns, ROUTES, oif));
+        counted(
+            "routes_install_100000",
+            "nlwire transact_multiple",
+            &mut || nlwire_install(&mut sock, &mut txns, ROUTES, oif),
+        );
         nlwire_dump(&mut sock, oif);
         counted("routes_dump_100000", "nlwire dump", &mut || {
             std::hint::black_box(nlwire_dump(&mut sock, oif));
         });
     }
     std::fs::create_dir_all("target").unwrap();
-    std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/target/allocs.tsv"), out).unwrap();
+    std::fs::write(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/target/allocs.tsv"),
+        out,
+    )
+    .unwrap();
 }

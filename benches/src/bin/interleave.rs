@@ -9,12 +9,18 @@
 
 use std::time::{Duration, Instant};
 
-use nlwire_benches::workloads::{Case, decode_links, decode_nlctrl, decode_ovs, encode_ovs, transport_cases};
+use nlwire_benches::workloads::{
+    Case, decode_links, decode_nlctrl, decode_ovs, encode_ovs, transport_cases,
+};
 
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let n = v.len();
-    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 
 fn run_group(mut cases: Vec<Case>, rounds: usize, slice: Duration, out: &mut String) {
@@ -47,8 +53,14 @@ fn run_group(mut cases: Vec<Case>, rounds: usize, slice: Duration, out: &mut Str
     for (c, s) in cases.iter().zip(samples.iter_mut()) {
         let min = s.iter().cloned().fold(f64::INFINITY, f64::min);
         let med = median(s);
-        println!("{:<32} {:<26} median {:>12.0} ns/op  min {:>12.0}", c.group, c.peer, med, min);
-        out.push_str(&format!("{}\t{}\t{med}\t{min}\t{rounds}\n", c.group, c.peer));
+        println!(
+            "{:<32} {:<26} median {:>12.0} ns/op  min {:>12.0}",
+            c.group, c.peer, med, min
+        );
+        out.push_str(&format!(
+            "{}\t{}\t{med}\t{min}\t{rounds}\n",
+            c.group, c.peer
+        ));
     }
 }
 
@@ -56,12 +68,19 @@ fn main() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/interleaved.tsv");
     let args: Vec<String> = std::env::args().collect();
     let transport = args.iter().any(|a| a == "--transport");
-    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1));
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1));
     let mut out = String::new();
     if transport {
         // Keep the codec results of an earlier run.
         if let Ok(old) = std::fs::read_to_string(path) {
-            out.extend(old.lines().filter(|l| !l.starts_with("transport_")).map(|l| format!("{l}\n")));
+            out.extend(
+                old.lines()
+                    .filter(|l| !l.starts_with("transport_"))
+                    .map(|l| format!("{l}\n")),
+            );
         }
         run_group(transport_cases(), 9, Duration::from_millis(1), &mut out);
     } else {

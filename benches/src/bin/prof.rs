@@ -24,7 +24,10 @@ fn main() {
         return;
     }
     let (group, peer, iters) = (&args[1], &args[2], args[3].parse::<u64>().unwrap());
-    let mut case = cases.into_iter().find(|c| c.group == group && c.peer == peer).expect("no such case");
+    let mut case = cases
+        .into_iter()
+        .find(|c| c.group == group && c.peer == peer)
+        .expect("no such case");
     (case.run)(); // warm-up: buffers reach their size outside the measured loop
     println!("{}", measured(&mut case, iters));
 }

@@ -3,17 +3,27 @@ use nlwire_benches::routes::*;
 use std::time::Instant;
 
 fn main() {
-    let n: usize = std::env::args().nth(1).map(|s| s.parse().unwrap()).unwrap_or(10_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .map(|s| s.parse().unwrap())
+        .unwrap_or(10_000);
     let ns = Netns::create();
     let oif = ns.ifindex();
     let mut sock = ns.socket();
     let mut txns: Vec<_> = (0..256).map(|_| nlwire::sock::Transaction::new()).collect();
     let t = Instant::now();
     nlwire_install(&mut sock, &mut txns, n, oif);
-    println!("nlwire install {n}: {:?}; ip counts {}", t.elapsed(), ns.count_routes());
+    println!(
+        "nlwire install {n}: {:?}; ip counts {}",
+        t.elapsed(),
+        ns.count_routes()
+    );
     let t = Instant::now();
     let (k, _) = nlwire_dump(&mut sock, oif);
-    println!("nlwire dump: {:?}, {k} routes through veth0 in main", t.elapsed());
+    println!(
+        "nlwire dump: {:?}, {k} routes through veth0 in main",
+        t.elapsed()
+    );
     let t = Instant::now();
     ip_route_show();
     println!("ip route show: {:?}", t.elapsed());
@@ -23,5 +33,9 @@ fn main() {
     write_batch_file(&f, n);
     let t = Instant::now();
     ip_batch(&f);
-    println!("ip -batch {n}: {:?}; ip counts {} (oif {oif})", t.elapsed(), ns.count_routes());
+    println!(
+        "ip -batch {n}: {:?}; ip counts {} (oif {oif})",
+        t.elapsed(),
+        ns.count_routes()
+    );
 }

@@ -53,9 +53,18 @@ fn tunnel_value(r: &mut Rng) -> TunnelKey {
         tp_dst: 4789,
         tos: 0,
         ttl: 64,
-        present: [ID, IPV4_SRC, IPV4_DST, TOS, TTL, DONT_FRAGMENT, TP_SRC, TP_DST]
-            .iter()
-            .fold(0, |a, t| a | (1 << t)),
+        present: [
+            ID,
+            IPV4_SRC,
+            IPV4_DST,
+            TOS,
+            TTL,
+            DONT_FRAGMENT,
+            TP_SRC,
+            TP_DST,
+        ]
+        .iter()
+        .fold(0, |a, t| a | (1 << t)),
     }
 }
 
@@ -87,12 +96,19 @@ pub fn flows(n: usize) -> Vec<Flow> {
             ..Flow::default()
         };
         let class = i % 10;
-        let (ipv6, udp, tunnel) = (class == 8 || class == 9, class == 6 || class == 7, class == 6 || class == 7);
+        let (ipv6, udp, tunnel) = (
+            class == 8 || class == 9,
+            class == 6 || class == 7,
+            class == 6 || class == 7,
+        );
         let k = &mut f.key;
         let m = &mut f.mask;
-        k.present = [RECIRC_ID, DP_HASH, PRIORITY, IN_PORT, SKB_MARK, CT_STATE, CT_ZONE, CT_MARK, CT_LABELS, ETHERNET, ETHERTYPE]
-            .iter()
-            .fold(0, |a, t| a | bit(*t));
+        k.present = [
+            RECIRC_ID, DP_HASH, PRIORITY, IN_PORT, SKB_MARK, CT_STATE, CT_ZONE, CT_MARK, CT_LABELS,
+            ETHERNET, ETHERTYPE,
+        ]
+        .iter()
+        .fold(0, |a, t| a | bit(*t));
         k.recirc_id = if i % 3 == 0 { 0 } else { 1 + (i as u32 % 7) };
         k.dp_hash = 0;
         k.priority = 0;
@@ -105,7 +121,16 @@ pub fn flows(n: usize) -> Vec<Flow> {
         k.ct_labels[15] = (i & 0xff) as u8;
         k.eth_src = [0x52, 0x54, 0x00, r.u8(), r.u8(), r.u8()];
         k.eth_dst = [0x52, 0x54, 0x00, r.u8(), r.u8(), r.u8()];
-        *m = FlowKey { present: k.present, recirc_id: u32::MAX, in_port: u32::MAX, ct_state: 0x3f, ct_zone: u16::MAX, eth_type: u16::MAX, eth_dst: [0xff; 6], ..FlowKey::default() };
+        *m = FlowKey {
+            present: k.present,
+            recirc_id: u32::MAX,
+            in_port: u32::MAX,
+            ct_state: 0x3f,
+            ct_zone: u16::MAX,
+            eth_type: u16::MAX,
+            eth_dst: [0xff; 6],
+            ..FlowKey::default()
+        };
         if tunnel {
             k.present |= bit(TUNNEL);
             m.present |= bit(TUNNEL);
@@ -121,7 +146,9 @@ pub fn flows(n: usize) -> Vec<Flow> {
             k.ip_ttl = 64;
             m.present |= bit(IPV6);
             m.ipv6_dst = [0xff; 16];
-            m.ipv6_src = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0];
+            m.ipv6_src = [
+                0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0,
+            ];
         } else {
             k.eth_type = 0x0800;
             k.present |= bit(IPV4);
@@ -161,40 +188,87 @@ pub fn flows(n: usize) -> Vec<Flow> {
                 f.tcp_flags = 0x1b;
             }
         }
-        f.attrs |= 1 << flow_attr::UFID | 1 << flow_attr::KEY | 1 << flow_attr::MASK | 1 << flow_attr::ACTIONS;
+        f.attrs |= 1 << flow_attr::UFID
+            | 1 << flow_attr::KEY
+            | 1 << flow_attr::MASK
+            | 1 << flow_attr::ACTIONS;
 
         // Actions.
         use action_attr::*;
         let port = 1 + (r.u32() % 12);
         match i % 7 {
             0 if f.key.recirc_id == 0 => {
-                f.push_action(Action { kind: CT, sub: 1, arg: 5 });
-                f.push_action(Action { kind: RECIRC, sub: 0, arg: 1 + (i as u32 % 7) });
+                f.push_action(Action {
+                    kind: CT,
+                    sub: 1,
+                    arg: 5,
+                });
+                f.push_action(Action {
+                    kind: RECIRC,
+                    sub: 0,
+                    arg: 1 + (i as u32 % 7),
+                });
             }
             1 | 4 => {
                 f.set_tunnel = tunnel_value(&mut r);
                 f.set_tunnel.present &= !(1 << tun_attr::TP_SRC);
                 f.set_tunnel.tp_src = 0;
-                f.push_action(Action { kind: SET, sub: TUNNEL, arg: 0 });
-                f.push_action(Action { kind: OUTPUT, sub: 0, arg: 100 });
+                f.push_action(Action {
+                    kind: SET,
+                    sub: TUNNEL,
+                    arg: 0,
+                });
+                f.push_action(Action {
+                    kind: OUTPUT,
+                    sub: 0,
+                    arg: 100,
+                });
             }
             2 => {
-                f.push_action(Action { kind: PUSH_VLAN, sub: 0x8100, arg: 0x1000 | (i as u32 % 4000) });
-                f.push_action(Action { kind: OUTPUT, sub: 0, arg: port });
+                f.push_action(Action {
+                    kind: PUSH_VLAN,
+                    sub: 0x8100,
+                    arg: 0x1000 | (i as u32 % 4000),
+                });
+                f.push_action(Action {
+                    kind: OUTPUT,
+                    sub: 0,
+                    arg: port,
+                });
             }
             3 => {
                 f.upcall_pid = 0x1000 + r.u32() % 64;
                 let ud: [u8; 8] = r.bytes();
                 f.set_userdata(&ud);
-                f.push_action(Action { kind: USERSPACE, sub: 1, arg: f.upcall_pid });
+                f.push_action(Action {
+                    kind: USERSPACE,
+                    sub: 1,
+                    arg: f.upcall_pid,
+                });
             }
             5 => {
-                f.push_action(Action { kind: POP_VLAN, sub: 0, arg: 0 });
-                f.push_action(Action { kind: OUTPUT, sub: 0, arg: port });
-                f.push_action(Action { kind: OUTPUT, sub: 0, arg: port + 1 });
+                f.push_action(Action {
+                    kind: POP_VLAN,
+                    sub: 0,
+                    arg: 0,
+                });
+                f.push_action(Action {
+                    kind: OUTPUT,
+                    sub: 0,
+                    arg: port,
+                });
+                f.push_action(Action {
+                    kind: OUTPUT,
+                    sub: 0,
+                    arg: port + 1,
+                });
             }
             _ => {
-                f.push_action(Action { kind: OUTPUT, sub: 0, arg: port });
+                f.push_action(Action {
+                    kind: OUTPUT,
+                    sub: 0,
+                    arg: port,
+                });
             }
         }
         out.push(f);
@@ -212,8 +286,15 @@ fn pad_for_u64(b: &mut MsgBuf<'_>) {
 
 /// Appends one flow as the kernel writes it into a dump reply.
 pub fn put_dump_msg(b: &mut MsgBuf<'_>, f: &Flow, seq: u32) {
-    let m = b.start_genl_msg(OVS_FLOW_FAMILY, NLM_F_MULTI, OVS_FLOW_CMD_NEW, OVS_FLOW_VERSION);
-    b.put(nlwire::zerocopy::IntoBytes::as_bytes(&OvsHeader::new(f.dp_ifindex as i32)));
+    let m = b.start_genl_msg(
+        OVS_FLOW_FAMILY,
+        NLM_F_MULTI,
+        OVS_FLOW_CMD_NEW,
+        OVS_FLOW_VERSION,
+    );
+    b.put(nlwire::zerocopy::IntoBytes::as_bytes(&OvsHeader::new(
+        f.dp_ifindex as i32,
+    )));
     b.put_attr(flow_attr::UFID, &f.ufid).unwrap();
     let n = b.start_nested(flow_attr::KEY);
     put_key(b, &f.key);

@@ -9,8 +9,8 @@ use super::model::*;
 use netlink_bindings::builtin::Nlmsghdr;
 use netlink_bindings::ovs_flow::{
     ActionAttrs, CtAttrs, FlowAttrs, IterableKeyAttrs, IterableTunnelKeyAttrs, KeyAttrs, OpGetDump,
-    OpNewDo, OvsActionPushVlan, OvsHeader, OvsKeyEthernet, OvsKeyIpv4, OvsKeyIpv6, OvsKeyTcp, OvsKeyUdp,
-    PushActionAttrs, PushKeyAttrs, PushTunnelKeyAttrs, TunnelKeyAttrs, UserspaceAttrs,
+    OpNewDo, OvsActionPushVlan, OvsHeader, OvsKeyEthernet, OvsKeyIpv4, OvsKeyIpv6, OvsKeyTcp,
+    OvsKeyUdp, PushActionAttrs, PushKeyAttrs, PushTunnelKeyAttrs, TunnelKeyAttrs, UserspaceAttrs,
 };
 use netlink_bindings::traits::{NetlinkRequest, Pusher};
 use netlink_bindings::utils::ErrorContext;
@@ -107,7 +107,9 @@ fn decode_key(it: IterableKeyAttrs<'_>, k: &mut FlowKey) -> R<()> {
                 CT_MARK
             }
             KeyAttrs::CtLabels(v) => {
-                k.ct_labels = v.try_into().map_err(|_| NbError::Framing("ct_labels length"))?;
+                k.ct_labels = v
+                    .try_into()
+                    .map_err(|_| NbError::Framing("ct_labels length"))?;
                 CT_LABELS
             }
             KeyAttrs::Ethernet(e) => {
@@ -171,12 +173,32 @@ fn decode_actions(it: netlink_bindings::ovs_flow::IterableActionAttrs<'_>, f: &m
     use action_attr::*;
     for a in it {
         let act = match a? {
-            ActionAttrs::Output(p) => Action { kind: OUTPUT, sub: 0, arg: p },
-            ActionAttrs::Recirc(id) => Action { kind: RECIRC, sub: 0, arg: id },
-            ActionAttrs::PopVlan(()) => Action { kind: POP_VLAN, sub: 0, arg: 0 },
-            ActionAttrs::PushVlan(v) => Action { kind: PUSH_VLAN, sub: v.vlan_tpid(), arg: v.vlan_tci() as u32 },
+            ActionAttrs::Output(p) => Action {
+                kind: OUTPUT,
+                sub: 0,
+                arg: p,
+            },
+            ActionAttrs::Recirc(id) => Action {
+                kind: RECIRC,
+                sub: 0,
+                arg: id,
+            },
+            ActionAttrs::PopVlan(()) => Action {
+                kind: POP_VLAN,
+                sub: 0,
+                arg: 0,
+            },
+            ActionAttrs::PushVlan(v) => Action {
+                kind: PUSH_VLAN,
+                sub: v.vlan_tpid(),
+                arg: v.vlan_tci() as u32,
+            },
             ActionAttrs::Userspace(us) => {
-                let mut act = Action { kind: USERSPACE, sub: 0, arg: 0 };
+                let mut act = Action {
+                    kind: USERSPACE,
+                    sub: 0,
+                    arg: 0,
+                };
                 for u in us {
                     match u? {
                         UserspaceAttrs::Pid(p) => act.arg = p,
@@ -199,10 +221,18 @@ fn decode_actions(it: netlink_bindings::ovs_flow::IterableActionAttrs<'_>, f: &m
                     }
                     _ => 0,
                 };
-                Action { kind: SET, sub, arg: 0 }
+                Action {
+                    kind: SET,
+                    sub,
+                    arg: 0,
+                }
             }
             ActionAttrs::Ct(ct) => {
-                let mut act = Action { kind: CT, sub: 0, arg: 0 };
+                let mut act = Action {
+                    kind: CT,
+                    sub: 0,
+                    arg: 0,
+                };
                 for c in ct {
                     match c? {
                         CtAttrs::Commit(()) => act.sub |= 1,
@@ -235,9 +265,9 @@ pub fn decode_dump(datagram: &[u8], mut sink: impl FnMut(&Flow)) -> R<usize> {
         }
         pos += (len + 3) & !3;
         match h.r#type {
-            1 => continue,           // NLMSG_NOOP
+            1 => continue, // NLMSG_NOOP
             2 => return Err(NbError::Framing("NLMSG_ERROR")),
-            3 => break,              // NLMSG_DONE
+            3 => break, // NLMSG_DONE
             _ => {}
         }
         let payload = &rest[Nlmsghdr::len()..len];
@@ -245,7 +275,10 @@ pub fn decode_dump(datagram: &[u8], mut sink: impl FnMut(&Flow)) -> R<usize> {
             return Err(NbError::Framing("short genl/ovs header"));
         }
         let (hdr, attrs) = OpGetDump::decode_reply(&payload[4..]);
-        let mut f = Flow { dp_ifindex: hdr.dp_ifindex, ..Flow::default() };
+        let mut f = Flow {
+            dp_ifindex: hdr.dp_ifindex,
+            ..Flow::default()
+        };
         for a in attrs {
             let t = match a? {
                 FlowAttrs::Ufid(u) => {
@@ -360,7 +393,10 @@ fn push_key<P: Pusher>(mut b: PushKeyAttrs<P>, k: &FlowKey) -> PushKeyAttrs<P> {
         b = b.push_ct_labels(&k.ct_labels);
     }
     if has(p, ETHERNET) {
-        b = b.push_ethernet(OvsKeyEthernet { eth_src: k.eth_src, eth_dst: k.eth_dst });
+        b = b.push_ethernet(OvsKeyEthernet {
+            eth_src: k.eth_src,
+            eth_dst: k.eth_dst,
+        });
     }
     if has(p, VLAN) {
         b = b.push_vlan(k.vlan_tci);
@@ -430,7 +466,9 @@ fn push_actions<P: Pusher>(mut b: PushActionAttrs<P>, f: &Flow) -> PushActionAtt
                 }
                 u.end_nested()
             }
-            SET => push_tunnel(b.nested_set().nested_tunnel(), &f.set_tunnel).end_nested().end_nested(),
+            SET => push_tunnel(b.nested_set().nested_tunnel(), &f.set_tunnel)
+                .end_nested()
+                .end_nested(),
             CT => {
                 let mut c = b.nested_ct();
                 if a.sub & 1 != 0 {
@@ -520,7 +558,9 @@ fn key_by_getters(k: &IterableKeyAttrs<'_>, out: &mut FlowKey) -> R<()> {
     g!(get_ethertype, eth_type, ETHERTYPE);
     g!(get_tcp_flags, tcp_flags, TCP_FLAGS);
     if let Ok(v) = k.get_ct_labels() {
-        out.ct_labels = v.try_into().map_err(|_| NbError::Framing("ct_labels length"))?;
+        out.ct_labels = v
+            .try_into()
+            .map_err(|_| NbError::Framing("ct_labels length"))?;
         out.present |= 1 << CT_LABELS;
     }
     if let Ok(e) = k.get_ethernet() {
@@ -592,7 +632,10 @@ pub fn decode_dump_getters(datagram: &[u8], mut sink: impl FnMut(&Flow)) -> R<us
             return Err(NbError::Framing("short genl/ovs header"));
         }
         let (hdr, attrs) = OpGetDump::decode_reply(&payload[4..]);
-        let mut f = Flow { dp_ifindex: hdr.dp_ifindex, ..Flow::default() };
+        let mut f = Flow {
+            dp_ifindex: hdr.dp_ifindex,
+            ..Flow::default()
+        };
         if let Ok(u) = attrs.get_ufid() {
             f.ufid = u.try_into().map_err(|_| NbError::Framing("ufid length"))?;
             f.attrs |= 1 << flow_attr::UFID;

@@ -63,7 +63,10 @@ fn be32(a: &Attr) -> R<u32> {
 }
 
 fn bytes<const N: usize>(a: &Attr) -> R<&[u8; N]> {
-    a.nla_payload().as_ref().try_into().map_err(|_| NeliError::Framing("struct length"))
+    a.nla_payload()
+        .as_ref()
+        .try_into()
+        .map_err(|_| NeliError::Framing("struct length"))
 }
 
 fn decode_tunnel(nest: &Attr, t: &mut TunnelKey) -> R<()> {
@@ -147,15 +150,35 @@ fn decode_actions(nest: &Attr, f: &mut Flow) -> R<()> {
     let h = nest.get_attr_handle::<u16>()?;
     for a in h.iter() {
         let act = match ty(a) {
-            OUTPUT => Action { kind: OUTPUT, sub: 0, arg: a.get_payload_as::<u32>()? },
-            RECIRC => Action { kind: RECIRC, sub: 0, arg: a.get_payload_as::<u32>()? },
-            POP_VLAN => Action { kind: POP_VLAN, sub: 0, arg: 0 },
+            OUTPUT => Action {
+                kind: OUTPUT,
+                sub: 0,
+                arg: a.get_payload_as::<u32>()?,
+            },
+            RECIRC => Action {
+                kind: RECIRC,
+                sub: 0,
+                arg: a.get_payload_as::<u32>()?,
+            },
+            POP_VLAN => Action {
+                kind: POP_VLAN,
+                sub: 0,
+                arg: 0,
+            },
             PUSH_VLAN => {
                 let p = bytes::<4>(a)?;
-                Action { kind: PUSH_VLAN, sub: u16::from_be_bytes([p[0], p[1]]), arg: u16::from_be_bytes([p[2], p[3]]) as u32 }
+                Action {
+                    kind: PUSH_VLAN,
+                    sub: u16::from_be_bytes([p[0], p[1]]),
+                    arg: u16::from_be_bytes([p[2], p[3]]) as u32,
+                }
             }
             USERSPACE => {
-                let mut act = Action { kind: USERSPACE, sub: 0, arg: 0 };
+                let mut act = Action {
+                    kind: USERSPACE,
+                    sub: 0,
+                    arg: 0,
+                };
                 let us = a.get_attr_handle::<u16>()?;
                 for u in us.iter() {
                     match ty(u) {
@@ -172,14 +195,24 @@ fn decode_actions(nest: &Attr, f: &mut Flow) -> R<()> {
             }
             SET => {
                 let inner = a.get_attr_handle::<u16>()?;
-                let Some(k) = inner.iter().next() else { continue };
+                let Some(k) = inner.iter().next() else {
+                    continue;
+                };
                 if ty(k) == key_attr::TUNNEL {
                     decode_tunnel(k, &mut f.set_tunnel)?;
                 }
-                Action { kind: SET, sub: ty(k), arg: 0 }
+                Action {
+                    kind: SET,
+                    sub: ty(k),
+                    arg: 0,
+                }
             }
             CT => {
-                let mut act = Action { kind: CT, sub: 0, arg: 0 };
+                let mut act = Action {
+                    kind: CT,
+                    sub: 0,
+                    arg: 0,
+                };
                 let ct = a.get_attr_handle::<u16>()?;
                 for c in ct.iter() {
                     match ty(c) {
@@ -214,7 +247,10 @@ pub fn decode_dump(datagram: &[u8], mut sink: impl FnMut(&Flow)) -> R<usize> {
                 continue;
             }
         };
-        let mut f = Flow { dp_ifindex: g.header().dp_ifindex, ..Flow::default() };
+        let mut f = Flow {
+            dp_ifindex: g.header().dp_ifindex,
+            ..Flow::default()
+        };
         for a in g.attrs().iter() {
             let t = ty(a);
             match t {
@@ -243,7 +279,12 @@ pub fn decode_dump(datagram: &[u8], mut sink: impl FnMut(&Flow)) -> R<usize> {
 
 fn attr<P: Size + ToBytes>(t: u16, p: P) -> R<Attr> {
     NlattrBuilder::default()
-        .nla_type(AttrTypeBuilder::default().nla_type(t).build().map_err(|e| NeliError::Build(e.to_string()))?)
+        .nla_type(
+            AttrTypeBuilder::default()
+                .nla_type(t)
+                .build()
+                .map_err(|e| NeliError::Build(e.to_string()))?,
+        )
         .nla_payload(p)
         .build()
         .map_err(|e| NeliError::Build(e.to_string()))
@@ -384,7 +425,10 @@ fn actions_attr(f: &Flow) -> R<Attr> {
             USERSPACE => {
                 let mut u = nest(USERSPACE)?
                     .nest(&attr(userspace_attr::PID, a.arg)?)?
-                    .nest(&attr(userspace_attr::USERDATA, &f.userdata[..f.userdata_len as usize])?)?;
+                    .nest(&attr(
+                        userspace_attr::USERDATA,
+                        &f.userdata[..f.userdata_len as usize],
+                    )?)?;
                 if a.sub & 1 != 0 {
                     u = u.nest(&nest(userspace_attr::ACTIONS)?)?;
                 }
@@ -418,7 +462,9 @@ pub fn put_msg(f: &Flow, seq: u32) -> R<FlowMsg> {
     let genl = GenlmsghdrBuilder::default()
         .cmd(OVS_FLOW_CMD_NEW)
         .version(OVS_FLOW_VERSION)
-        .header(NeliOvsHeader { dp_ifindex: f.dp_ifindex })
+        .header(NeliOvsHeader {
+            dp_ifindex: f.dp_ifindex,
+        })
         .attrs(attrs)
         .build_with_header()
         .map_err(|e| NeliError::Build(e.to_string()))?;

@@ -4,8 +4,8 @@
 
 use super::model::*;
 use nlwire::consts::{NLM_F_CREATE, NLM_F_REQUEST};
-use nlwire::zerocopy::network_endian::{U16 as Be16, U32 as Be32};
 use nlwire::zerocopy::native_endian::U64 as Ne64;
+use nlwire::zerocopy::network_endian::{U16 as Be16, U32 as Be32};
 use nlwire::zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 use nlwire::{AttrIndex, Attrs, Error, Messages, MsgBuf, MsgKind, OvsHeader, Result};
 
@@ -142,7 +142,10 @@ pub fn put_key(b: &mut MsgBuf<'_>, k: &FlowKey) {
         b.put_attr(CT_LABELS, &k.ct_labels).unwrap();
     }
     if has(p, ETHERNET) {
-        let e = OvsKeyEthernet { eth_src: k.eth_src, eth_dst: k.eth_dst };
+        let e = OvsKeyEthernet {
+            eth_src: k.eth_src,
+            eth_dst: k.eth_dst,
+        };
         b.put_attr_struct(ETHERNET, &e).unwrap();
     }
     if has(p, VLAN) {
@@ -174,7 +177,10 @@ pub fn put_key(b: &mut MsgBuf<'_>, k: &FlowKey) {
         };
         b.put_attr_struct(IPV6, &ip).unwrap();
     }
-    let ports = OvsKeyPorts { src: k.tp_src.into(), dst: k.tp_dst.into() };
+    let ports = OvsKeyPorts {
+        src: k.tp_src.into(),
+        dst: k.tp_dst.into(),
+    };
     if has(p, TCP) {
         b.put_attr_struct(TCP, &ports).unwrap();
     }
@@ -195,13 +201,20 @@ pub fn put_actions(b: &mut MsgBuf<'_>, f: &Flow) {
             RECIRC => b.put_attr_u32(RECIRC, a.arg).unwrap(),
             POP_VLAN => b.put_attr_flag(POP_VLAN).unwrap(),
             PUSH_VLAN => {
-                let v = OvsActionPushVlan { tpid: a.sub.into(), tci: (a.arg as u16).into() };
+                let v = OvsActionPushVlan {
+                    tpid: a.sub.into(),
+                    tci: (a.arg as u16).into(),
+                };
                 b.put_attr_struct(PUSH_VLAN, &v).unwrap()
             }
             USERSPACE => {
                 let n = b.start_nested(USERSPACE);
                 b.put_attr_u32(userspace_attr::PID, a.arg).unwrap();
-                b.put_attr(userspace_attr::USERDATA, &f.userdata[..f.userdata_len as usize]).unwrap();
+                b.put_attr(
+                    userspace_attr::USERDATA,
+                    &f.userdata[..f.userdata_len as usize],
+                )
+                .unwrap();
                 if a.sub & 1 != 0 {
                     b.put_attr_flag(userspace_attr::ACTIONS).unwrap();
                 }
@@ -230,7 +243,12 @@ pub fn put_actions(b: &mut MsgBuf<'_>, f: &Flow) {
 /// Appends an OVS_FLOW_CMD_NEW request for `f` (what `dpif_netlink_flow_put` sends:
 /// UFID, KEY, MASK, ACTIONS).
 pub fn encode_put(b: &mut MsgBuf<'_>, f: &Flow, seq: u32) -> Result<()> {
-    let m = b.start_genl_msg(OVS_FLOW_FAMILY, NLM_F_REQUEST | NLM_F_CREATE, OVS_FLOW_CMD_NEW, OVS_FLOW_VERSION);
+    let m = b.start_genl_msg(
+        OVS_FLOW_FAMILY,
+        NLM_F_REQUEST | NLM_F_CREATE,
+        OVS_FLOW_CMD_NEW,
+        OVS_FLOW_VERSION,
+    );
     let off = m.offset();
     b.put(OvsHeader::new(f.dp_ifindex as i32).as_bytes());
     b.put_attr(flow_attr::UFID, &f.ufid)?;
@@ -353,15 +371,35 @@ fn decode_actions(bytes: &[u8], f: &mut Flow) -> Result<()> {
     for a in Attrs::new(bytes) {
         let a = a?;
         let act = match a.ty() {
-            OUTPUT => Action { kind: OUTPUT, sub: 0, arg: a.get_u32()? },
-            RECIRC => Action { kind: RECIRC, sub: 0, arg: a.get_u32()? },
-            POP_VLAN => Action { kind: POP_VLAN, sub: 0, arg: 0 },
+            OUTPUT => Action {
+                kind: OUTPUT,
+                sub: 0,
+                arg: a.get_u32()?,
+            },
+            RECIRC => Action {
+                kind: RECIRC,
+                sub: 0,
+                arg: a.get_u32()?,
+            },
+            POP_VLAN => Action {
+                kind: POP_VLAN,
+                sub: 0,
+                arg: 0,
+            },
             PUSH_VLAN => {
                 let v: &OvsActionPushVlan = a.get_struct()?;
-                Action { kind: PUSH_VLAN, sub: v.tpid.get(), arg: v.tci.get() as u32 }
+                Action {
+                    kind: PUSH_VLAN,
+                    sub: v.tpid.get(),
+                    arg: v.tci.get() as u32,
+                }
             }
             USERSPACE => {
-                let mut act = Action { kind: USERSPACE, sub: 0, arg: 0 };
+                let mut act = Action {
+                    kind: USERSPACE,
+                    sub: 0,
+                    arg: 0,
+                };
                 for u in a.nested() {
                     let u = u?;
                     match u.ty() {
@@ -377,15 +415,25 @@ fn decode_actions(bytes: &[u8], f: &mut Flow) -> Result<()> {
                 act
             }
             SET => {
-                let Some(inner) = a.nested().next() else { continue };
+                let Some(inner) = a.nested().next() else {
+                    continue;
+                };
                 let inner = inner?;
                 if inner.ty() == key_attr::TUNNEL {
                     decode_tunnel(inner.payload(), &mut f.set_tunnel)?;
                 }
-                Action { kind: SET, sub: inner.ty(), arg: 0 }
+                Action {
+                    kind: SET,
+                    sub: inner.ty(),
+                    arg: 0,
+                }
             }
             CT => {
-                let mut act = Action { kind: CT, sub: 0, arg: 0 };
+                let mut act = Action {
+                    kind: CT,
+                    sub: 0,
+                    arg: 0,
+                };
                 for c in a.nested() {
                     let c = c?;
                     match c.ty() {
@@ -449,11 +497,19 @@ pub fn decode_dump(datagram: &[u8], mut sink: impl FnMut(&Flow)) -> Result<usize
         match m.kind()? {
             MsgKind::Data => {}
             MsgKind::Done(_) => break,
-            MsgKind::Error(e) if e.errno != 0 => return Err(Error::Unexpected { expected: "a flow", found: e.errno as u32 }),
+            MsgKind::Error(e) if e.errno != 0 => {
+                return Err(Error::Unexpected {
+                    expected: "a flow",
+                    found: e.errno as u32,
+                });
+            }
             _ => continue,
         }
         let (_genl, ovs, attrs) = m.genl_fixed::<OvsHeader>("ovs_header")?;
-        let mut f = Flow { dp_ifindex: ovs.dp_ifindex.get() as u32, ..Flow::default() };
+        let mut f = Flow {
+            dp_ifindex: ovs.dp_ifindex.get() as u32,
+            ..Flow::default()
+        };
         decode_flow_attrs(attrs, &mut f)?;
         sink(&f);
         n += 1;

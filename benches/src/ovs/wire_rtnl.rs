@@ -8,22 +8,25 @@
 
 use super::model::*;
 use netlink_packet_core::{
-    DecodeError, DefaultNla, Emitable, NetlinkHeader, NetlinkMessage, NetlinkPayload, Nla, NlaBuffer,
-    NlasIterator, Parseable, ParseableParametrized, NLM_F_CREATE, NLM_F_REQUEST, emit_u16, emit_u16_be,
-    emit_u32, emit_u32_be, emit_u64, emit_u64_be, parse_u16, parse_u16_be, parse_u32, parse_u32_be,
-    parse_u64, parse_u64_be, parse_u8,
+    DecodeError, DefaultNla, Emitable, NLM_F_CREATE, NLM_F_REQUEST, NetlinkHeader, NetlinkMessage,
+    NetlinkPayload, Nla, NlaBuffer, NlasIterator, Parseable, ParseableParametrized, emit_u16,
+    emit_u16_be, emit_u32, emit_u32_be, emit_u64, emit_u64_be, parse_u8, parse_u16, parse_u16_be,
+    parse_u32, parse_u32_be, parse_u64, parse_u64_be,
 };
 use netlink_packet_generic::{GenlFamily, GenlHeader, GenlMessage};
 
 fn fixed<const N: usize>(v: &[u8]) -> Result<[u8; N], DecodeError> {
-    v.try_into().map_err(|_| DecodeError::invalid_number(N, v.len()))
+    v.try_into()
+        .map_err(|_| DecodeError::invalid_number(N, v.len()))
 }
 
 fn parse_nested<T>(buf: &[u8]) -> Result<Vec<T>, DecodeError>
 where
     T: for<'a> Parseable<NlaBuffer<&'a [u8]>>,
 {
-    NlasIterator::new(buf).map(|nla| nla.and_then(|nla| T::parse(&nla))).collect()
+    NlasIterator::new(buf)
+        .map(|nla| nla.and_then(|nla| T::parse(&nla)))
+        .collect()
 }
 
 // ------------------------------------------------------------------ tunnel
@@ -113,13 +116,37 @@ pub enum KeyNla {
     CtZone(u16),
     CtMark(u32),
     CtLabels([u8; 16]),
-    Ethernet { src: [u8; 6], dst: [u8; 6] },
+    Ethernet {
+        src: [u8; 6],
+        dst: [u8; 6],
+    },
     Vlan(u16),
     Ethertype(u16),
-    Ipv4 { src: u32, dst: u32, proto: u8, tos: u8, ttl: u8, frag: u8 },
-    Ipv6 { src: [u8; 16], dst: [u8; 16], label: u32, proto: u8, tclass: u8, hlimit: u8, frag: u8 },
-    Tcp { src: u16, dst: u16 },
-    Udp { src: u16, dst: u16 },
+    Ipv4 {
+        src: u32,
+        dst: u32,
+        proto: u8,
+        tos: u8,
+        ttl: u8,
+        frag: u8,
+    },
+    Ipv6 {
+        src: [u8; 16],
+        dst: [u8; 16],
+        label: u32,
+        proto: u8,
+        tclass: u8,
+        hlimit: u8,
+        frag: u8,
+    },
+    Tcp {
+        src: u16,
+        dst: u16,
+    },
+    Udp {
+        src: u16,
+        dst: u16,
+    },
     TcpFlags(u16),
     Tunnel(Vec<TunnelNla>),
     Other(DefaultNla),
@@ -129,7 +156,8 @@ impl Nla for KeyNla {
     fn value_len(&self) -> usize {
         use KeyNla::*;
         match self {
-            Priority(_) | InPort(_) | SkbMark(_) | RecircId(_) | DpHash(_) | CtState(_) | CtMark(_) => 4,
+            Priority(_) | InPort(_) | SkbMark(_) | RecircId(_) | DpHash(_) | CtState(_)
+            | CtMark(_) => 4,
             CtZone(_) | Vlan(_) | Ethertype(_) | TcpFlags(_) => 2,
             CtLabels(_) => 16,
             Ethernet { .. } | Ipv4 { .. } => 12,
@@ -166,9 +194,8 @@ impl Nla for KeyNla {
     fn emit_value(&self, b: &mut [u8]) {
         use KeyNla::*;
         match self {
-            Priority(v) | InPort(v) | SkbMark(v) | RecircId(v) | DpHash(v) | CtState(v) | CtMark(v) => {
-                emit_u32(b, *v).unwrap()
-            }
+            Priority(v) | InPort(v) | SkbMark(v) | RecircId(v) | DpHash(v) | CtState(v)
+            | CtMark(v) => emit_u32(b, *v).unwrap(),
             CtZone(v) => emit_u16(b, *v).unwrap(),
             Vlan(v) | Ethertype(v) | TcpFlags(v) => emit_u16_be(b, *v).unwrap(),
             CtLabels(l) => b[..16].copy_from_slice(l),
@@ -176,12 +203,27 @@ impl Nla for KeyNla {
                 b[..6].copy_from_slice(src);
                 b[6..12].copy_from_slice(dst);
             }
-            Ipv4 { src, dst, proto, tos, ttl, frag } => {
+            Ipv4 {
+                src,
+                dst,
+                proto,
+                tos,
+                ttl,
+                frag,
+            } => {
                 emit_u32_be(&mut b[0..4], *src).unwrap();
                 emit_u32_be(&mut b[4..8], *dst).unwrap();
                 b[8..12].copy_from_slice(&[*proto, *tos, *ttl, *frag]);
             }
-            Ipv6 { src, dst, label, proto, tclass, hlimit, frag } => {
+            Ipv6 {
+                src,
+                dst,
+                label,
+                proto,
+                tclass,
+                hlimit,
+                frag,
+            } => {
                 b[0..16].copy_from_slice(src);
                 b[16..32].copy_from_slice(dst);
                 emit_u32_be(&mut b[32..36], *label).unwrap();
@@ -213,7 +255,10 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for KeyNla {
             CT_LABELS => KeyNla::CtLabels(fixed(v)?),
             ETHERNET => {
                 let e: [u8; 12] = fixed(v)?;
-                KeyNla::Ethernet { src: e[..6].try_into().unwrap(), dst: e[6..].try_into().unwrap() }
+                KeyNla::Ethernet {
+                    src: e[..6].try_into().unwrap(),
+                    dst: e[6..].try_into().unwrap(),
+                }
             }
             VLAN => KeyNla::Vlan(parse_u16_be(v)?),
             ETHERTYPE => KeyNla::Ethertype(parse_u16_be(v)?),
@@ -243,7 +288,11 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for KeyNla {
             TCP | UDP => {
                 let p: [u8; 4] = fixed(v)?;
                 let (src, dst) = (parse_u16_be(&p[0..2])?, parse_u16_be(&p[2..4])?);
-                if buf.kind() == TCP { KeyNla::Tcp { src, dst } } else { KeyNla::Udp { src, dst } }
+                if buf.kind() == TCP {
+                    KeyNla::Tcp { src, dst }
+                } else {
+                    KeyNla::Udp { src, dst }
+                }
             }
             TCP_FLAGS => KeyNla::TcpFlags(parse_u16_be(v)?),
             TUNNEL => KeyNla::Tunnel(parse_nested(v)?),
@@ -406,7 +455,10 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for ActionNla {
             POP_VLAN => ActionNla::PopVlan,
             PUSH_VLAN => {
                 let p: [u8; 4] = fixed(v)?;
-                ActionNla::PushVlan { tpid: parse_u16_be(&p[0..2])?, tci: parse_u16_be(&p[2..4])? }
+                ActionNla::PushVlan {
+                    tpid: parse_u16_be(&p[0..2])?,
+                    tci: parse_u16_be(&p[2..4])?,
+                }
             }
             USERSPACE => ActionNla::Userspace(parse_nested(v)?),
             SET => ActionNla::Set(parse_nested(v)?),
@@ -482,7 +534,10 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for FlowNla {
             MASK => FlowNla::Mask(parse_nested(v)?),
             STATS => {
                 let p: [u8; 16] = fixed(v)?;
-                FlowNla::Stats { n_packets: parse_u64(&p[..8])?, n_bytes: parse_u64(&p[8..])? }
+                FlowNla::Stats {
+                    n_packets: parse_u64(&p[..8])?,
+                    n_bytes: parse_u64(&p[8..])?,
+                }
             }
             USED => FlowNla::Used(parse_u64(v)?),
             TCP_FLAGS => FlowNla::TcpFlags(parse_u8(v)?),
@@ -527,7 +582,11 @@ impl ParseableParametrized<[u8], GenlHeader> for OvsFlowMessage {
         if buf.len() < 4 {
             return Err(DecodeError::invalid_number(4, buf.len()));
         }
-        Ok(OvsFlowMessage { cmd: header.cmd, dp_ifindex: parse_u32(&buf[..4])?, nlas: parse_nested(&buf[4..])? })
+        Ok(OvsFlowMessage {
+            cmd: header.cmd,
+            dp_ifindex: parse_u32(&buf[..4])?,
+            nlas: parse_nested(&buf[4..])?,
+        })
     }
 }
 
@@ -626,7 +685,14 @@ fn key_into(nlas: &[KeyNla], k: &mut FlowKey) {
                 k.eth_type = *v;
                 ETHERTYPE
             }
-            KeyNla::Ipv4 { src, dst, proto, tos, ttl, frag } => {
+            KeyNla::Ipv4 {
+                src,
+                dst,
+                proto,
+                tos,
+                ttl,
+                frag,
+            } => {
                 k.ipv4_src = *src;
                 k.ipv4_dst = *dst;
                 k.ip_proto = *proto;
@@ -635,7 +701,15 @@ fn key_into(nlas: &[KeyNla], k: &mut FlowKey) {
                 k.ip_frag = *frag;
                 IPV4
             }
-            KeyNla::Ipv6 { src, dst, label, proto, tclass, hlimit, frag } => {
+            KeyNla::Ipv6 {
+                src,
+                dst,
+                label,
+                proto,
+                tclass,
+                hlimit,
+                frag,
+            } => {
                 k.ipv6_src = *src;
                 k.ipv6_dst = *dst;
                 k.ipv6_label = *label;
@@ -673,12 +747,32 @@ fn actions_into(nlas: &[ActionNla], f: &mut Flow) {
     use action_attr::*;
     for n in nlas {
         let act = match n {
-            ActionNla::Output(p) => Action { kind: OUTPUT, sub: 0, arg: *p },
-            ActionNla::Recirc(id) => Action { kind: RECIRC, sub: 0, arg: *id },
-            ActionNla::PopVlan => Action { kind: POP_VLAN, sub: 0, arg: 0 },
-            ActionNla::PushVlan { tpid, tci } => Action { kind: PUSH_VLAN, sub: *tpid, arg: *tci as u32 },
+            ActionNla::Output(p) => Action {
+                kind: OUTPUT,
+                sub: 0,
+                arg: *p,
+            },
+            ActionNla::Recirc(id) => Action {
+                kind: RECIRC,
+                sub: 0,
+                arg: *id,
+            },
+            ActionNla::PopVlan => Action {
+                kind: POP_VLAN,
+                sub: 0,
+                arg: 0,
+            },
+            ActionNla::PushVlan { tpid, tci } => Action {
+                kind: PUSH_VLAN,
+                sub: *tpid,
+                arg: *tci as u32,
+            },
             ActionNla::Userspace(us) => {
-                let mut act = Action { kind: USERSPACE, sub: 0, arg: 0 };
+                let mut act = Action {
+                    kind: USERSPACE,
+                    sub: 0,
+                    arg: 0,
+                };
                 for u in us {
                     match u {
                         UserspaceNla::Pid(p) => act.arg = *p,
@@ -697,10 +791,18 @@ fn actions_into(nlas: &[ActionNla], f: &mut Flow) {
                 if let KeyNla::Tunnel(t) = k {
                     tunnel_into(t, &mut f.set_tunnel);
                 }
-                Action { kind: SET, sub: k.kind(), arg: 0 }
+                Action {
+                    kind: SET,
+                    sub: k.kind(),
+                    arg: 0,
+                }
             }
             ActionNla::Ct(ct) => {
-                let mut act = Action { kind: CT, sub: 0, arg: 0 };
+                let mut act = Action {
+                    kind: CT,
+                    sub: 0,
+                    arg: 0,
+                };
                 for c in ct {
                     match c {
                         CtNla::Commit => act.sub |= 1,
@@ -718,7 +820,10 @@ fn actions_into(nlas: &[ActionNla], f: &mut Flow) {
 
 /// Copies a parsed message into the common record.
 pub fn flow_from(m: &OvsFlowMessage) -> Flow {
-    let mut f = Flow { dp_ifindex: m.dp_ifindex, ..Flow::default() };
+    let mut f = Flow {
+        dp_ifindex: m.dp_ifindex,
+        ..Flow::default()
+    };
     for n in &m.nlas {
         let t = match n {
             FlowNla::Ufid(u) => {
@@ -853,7 +958,10 @@ fn key_nlas(k: &FlowKey) -> Vec<KeyNla> {
         v.push(KeyNla::CtLabels(k.ct_labels));
     }
     if has(p, ETHERNET) {
-        v.push(KeyNla::Ethernet { src: k.eth_src, dst: k.eth_dst });
+        v.push(KeyNla::Ethernet {
+            src: k.eth_src,
+            dst: k.eth_dst,
+        });
     }
     if has(p, VLAN) {
         v.push(KeyNla::Vlan(k.vlan_tci));
@@ -883,10 +991,16 @@ fn key_nlas(k: &FlowKey) -> Vec<KeyNla> {
         });
     }
     if has(p, TCP) {
-        v.push(KeyNla::Tcp { src: k.tp_src, dst: k.tp_dst });
+        v.push(KeyNla::Tcp {
+            src: k.tp_src,
+            dst: k.tp_dst,
+        });
     }
     if has(p, UDP) {
-        v.push(KeyNla::Udp { src: k.tp_src, dst: k.tp_dst });
+        v.push(KeyNla::Udp {
+            src: k.tp_src,
+            dst: k.tp_dst,
+        });
     }
     if has(p, TCP_FLAGS) {
         v.push(KeyNla::TcpFlags(k.tcp_flags));
@@ -902,7 +1016,10 @@ fn action_nlas(f: &Flow) -> Vec<ActionNla> {
             OUTPUT => ActionNla::Output(a.arg),
             RECIRC => ActionNla::Recirc(a.arg),
             POP_VLAN => ActionNla::PopVlan,
-            PUSH_VLAN => ActionNla::PushVlan { tpid: a.sub, tci: a.arg as u16 },
+            PUSH_VLAN => ActionNla::PushVlan {
+                tpid: a.sub,
+                tci: a.arg as u16,
+            },
             USERSPACE => {
                 let mut u = vec![
                     UserspaceNla::Pid(a.arg),

@@ -120,22 +120,50 @@ fn actions_into(list: nlwire::derive_support::AttrList<'_, oh::Action>, f: &mut 
     use action_attr::*;
     for a in list {
         let act = match a {
-            oh::ActionView::Output(p) => Action { kind: OUTPUT, sub: 0, arg: p },
-            oh::ActionView::Recirc(id) => Action { kind: RECIRC, sub: 0, arg: id },
-            oh::ActionView::PopVlan => Action { kind: POP_VLAN, sub: 0, arg: 0 },
-            oh::ActionView::PushVlan(v) => Action { kind: PUSH_VLAN, sub: v.vlan_tpid.get(), arg: v.vlan_tci.get() as u32 },
+            oh::ActionView::Output(p) => Action {
+                kind: OUTPUT,
+                sub: 0,
+                arg: p,
+            },
+            oh::ActionView::Recirc(id) => Action {
+                kind: RECIRC,
+                sub: 0,
+                arg: id,
+            },
+            oh::ActionView::PopVlan => Action {
+                kind: POP_VLAN,
+                sub: 0,
+                arg: 0,
+            },
+            oh::ActionView::PushVlan(v) => Action {
+                kind: PUSH_VLAN,
+                sub: v.vlan_tpid.get(),
+                arg: v.vlan_tci.get() as u32,
+            },
             oh::ActionView::Userspace(u) => {
                 if let Some(d) = u.userdata {
                     f.set_userdata(d);
                 }
                 f.upcall_pid = u.pid;
-                Action { kind: USERSPACE, sub: u.actions as u16, arg: u.pid }
+                Action {
+                    kind: USERSPACE,
+                    sub: u.actions as u16,
+                    arg: u.pid,
+                }
             }
             oh::ActionView::Set(oh::SetKeyView::Tunnel(t)) => {
                 tunnel_into(&t, &mut f.set_tunnel);
-                Action { kind: SET, sub: key_attr::TUNNEL, arg: 0 }
+                Action {
+                    kind: SET,
+                    sub: key_attr::TUNNEL,
+                    arg: 0,
+                }
             }
-            oh::ActionView::Ct(ct) => Action { kind: CT, sub: ct.commit as u16, arg: ct.zone.unwrap_or(0) as u32 },
+            oh::ActionView::Ct(ct) => Action {
+                kind: CT,
+                sub: ct.commit as u16,
+                arg: ct.zone.unwrap_or(0) as u32,
+            },
             _ => continue,
         };
         f.push_action(act);
@@ -150,14 +178,25 @@ pub fn decode_dump(datagram: &[u8], mut sink: impl FnMut(&Flow)) -> Result<usize
         match m.kind()? {
             MsgKind::Data => {}
             MsgKind::Done(_) => break,
-            MsgKind::Error(e) if e.errno != 0 => return Err(Error::Unexpected { expected: "a flow", found: e.errno as u32 }),
+            MsgKind::Error(e) if e.errno != 0 => {
+                return Err(Error::Unexpected {
+                    expected: "a flow",
+                    found: e.errno as u32,
+                });
+            }
             _ => continue,
         }
         let v = oh::FlowNew::decode_msg(m, &Limits::DEFAULT)?;
         let fl = v.flow;
-        let mut f = Flow { dp_ifindex: v.header.dp_ifindex.get() as u32, ..Flow::default() };
+        let mut f = Flow {
+            dp_ifindex: v.header.dp_ifindex.get() as u32,
+            ..Flow::default()
+        };
         if let Some(u) = fl.ufid {
-            f.ufid = u.try_into().map_err(|_| Error::Unexpected { expected: "a 16-byte ufid", found: u.len() as u32 })?;
+            f.ufid = u.try_into().map_err(|_| Error::Unexpected {
+                expected: "a 16-byte ufid",
+                found: u.len() as u32,
+            })?;
             f.attrs |= 1 << flow_attr::UFID;
         }
         if let Some(k) = fl.key {
@@ -228,7 +267,10 @@ fn to_key(k: &FlowKey) -> oh::FlowKey {
     oh::FlowKey {
         priority: opt(p, PRIORITY, || k.priority),
         in_port: opt(p, IN_PORT, || k.in_port),
-        ethernet: opt(p, ETHERNET, || oh::OvsKeyEthernet { eth_src: k.eth_src, eth_dst: k.eth_dst }),
+        ethernet: opt(p, ETHERNET, || oh::OvsKeyEthernet {
+            eth_src: k.eth_src,
+            eth_dst: k.eth_dst,
+        }),
         vlan: opt(p, VLAN, || k.vlan_tci),
         eth_type: opt(p, ETHERTYPE, || k.eth_type),
         ipv4: opt(p, IPV4, || oh::OvsKeyIpv4 {
@@ -248,8 +290,14 @@ fn to_key(k: &FlowKey) -> oh::FlowKey {
             ipv6_hlimit: k.ip_ttl,
             ipv6_frag: k.ip_frag,
         }),
-        tcp: opt(p, TCP, || oh::OvsKeyTcp { tcp_src: k.tp_src.into(), tcp_dst: k.tp_dst.into() }),
-        udp: opt(p, UDP, || oh::OvsKeyUdp { udp_src: k.tp_src.into(), udp_dst: k.tp_dst.into() }),
+        tcp: opt(p, TCP, || oh::OvsKeyTcp {
+            tcp_src: k.tp_src.into(),
+            tcp_dst: k.tp_dst.into(),
+        }),
+        udp: opt(p, UDP, || oh::OvsKeyUdp {
+            udp_src: k.tp_src.into(),
+            udp_dst: k.tp_dst.into(),
+        }),
         skb_mark: opt(p, SKB_MARK, || k.skb_mark),
         tunnel: opt(p, TUNNEL, || to_tunnel(&k.tunnel)),
         tcp_flags: opt(p, TCP_FLAGS, || k.tcp_flags),
@@ -271,7 +319,10 @@ fn to_actions(f: &Flow) -> Vec<oh::Action> {
             OUTPUT => oh::Action::Output(a.arg),
             RECIRC => oh::Action::Recirc(a.arg),
             POP_VLAN => oh::Action::PopVlan,
-            PUSH_VLAN => oh::Action::PushVlan(oh::OvsActionPushVlan { vlan_tpid: a.sub.into(), vlan_tci: (a.arg as u16).into() }),
+            PUSH_VLAN => oh::Action::PushVlan(oh::OvsActionPushVlan {
+                vlan_tpid: a.sub.into(),
+                vlan_tci: (a.arg as u16).into(),
+            }),
             USERSPACE => oh::Action::Userspace(oh::Userspace {
                 pid: a.arg,
                 userdata: Some(f.userdata[..f.userdata_len as usize].to_vec()),
@@ -279,7 +330,11 @@ fn to_actions(f: &Flow) -> Vec<oh::Action> {
                 actions: a.sub & 1 != 0,
             }),
             SET => oh::Action::Set(oh::SetKey::Tunnel(to_tunnel(&f.set_tunnel))),
-            CT => oh::Action::Ct(oh::Ct { commit: a.sub & 1 != 0, zone: Some(a.arg as u16), ..oh::Ct::default() }),
+            CT => oh::Action::Ct(oh::Ct {
+                commit: a.sub & 1 != 0,
+                zone: Some(a.arg as u16),
+                ..oh::Ct::default()
+            }),
             _ => unreachable!(),
         })
         .collect()
@@ -305,7 +360,9 @@ pub fn encode_puts(b: &mut MsgBuf<'_>, flows: &[Flow]) {
     b.clear();
     for (i, f) in flows.iter().enumerate() {
         let off = b.len();
-        put_msg(f).encode(b, OVS_FLOW_FAMILY, NLM_F_REQUEST | NLM_F_CREATE).unwrap();
+        put_msg(f)
+            .encode(b, OVS_FLOW_FAMILY, NLM_F_REQUEST | NLM_F_CREATE)
+            .unwrap();
         nlwire::attr_put::set_seq_pid(&mut b.as_mut_slice()[off..], i as u32 + 1, 0);
     }
 }
@@ -316,7 +373,8 @@ pub fn encode_owned(b: &mut MsgBuf<'_>, msgs: &[oh::FlowNew]) {
     b.clear();
     for (i, m) in msgs.iter().enumerate() {
         let off = b.len();
-        m.encode(b, OVS_FLOW_FAMILY, NLM_F_REQUEST | NLM_F_CREATE).unwrap();
+        m.encode(b, OVS_FLOW_FAMILY, NLM_F_REQUEST | NLM_F_CREATE)
+            .unwrap();
         nlwire::attr_put::set_seq_pid(&mut b.as_mut_slice()[off..], i as u32 + 1, 0);
     }
 }
