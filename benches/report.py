@@ -97,6 +97,8 @@ def chart(crit, inter, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    plt.rcParams["svg.hashsalt"] = "nlwire"  # the same results give the same file
+
     groups = [g for g in GROUPS if g[0] in crit]
     fig, axes = plt.subplots(len(groups), 1, figsize=(9, 1.1 + 0.42 * sum(len(crit[g[0]]) for g in groups)),
                              gridspec_kw={"height_ratios": [len(crit[g[0]]) for g in groups]})
@@ -130,7 +132,7 @@ def chart(crit, inter, path):
     axes[-1].set_xlabel("time relative to nlwire (interleaved medians where measured, else criterion; log scale; "
                         "lower is faster; dashed line = nlwire)", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, metadata={"Date": None} if path.endswith(".svg") else None)
 
 
 def main():
