@@ -193,8 +193,24 @@ impl DecodeCx {
     /// ```
     #[inline(always)]
     pub fn count(&mut self) -> Result<()> {
+        self.count_n(1)
+    }
+
+    /// Counts `n` attributes at once against [`Limits::max_attrs`]: generated decoders count
+    /// an attribute set's attributes in a local and add them when the set has been walked,
+    /// so the walk keeps its counter in a register. The walk before the check is bounded by
+    /// the set's bytes, so the limit still bounds the work of a decode.
+    ///
+    /// ```
+    /// use nlwire::{Limits, derive_support::DecodeCx};
+    /// let mut cx = DecodeCx::new(&Limits { max_attrs: 3, ..Limits::DEFAULT });
+    /// assert!(cx.count_n(3).is_ok());
+    /// assert_eq!(cx.count_n(1), Err(nlwire::Error::TooManyAttrs { limit: 3 }));
+    /// ```
+    #[inline(always)]
+    pub fn count_n(&mut self, n: usize) -> Result<()> {
         // A trusted context has no limit (max_attrs = usize::MAX), so no branch on it here.
-        self.attrs += 1;
+        self.attrs = self.attrs.saturating_add(n);
         if self.attrs > self.max_attrs {
             return Err(self.too_many());
         }
@@ -1324,11 +1340,12 @@ fn validate_items(
     mut f: impl FnMut(Attr<'_>, &mut DecodeCx) -> Result<()>,
 ) -> Result<()> {
     cx.enter()?;
+    let mut n = 0;
     for a in AttrCursor::new(payload) {
-        let a = a?;
-        cx.count()?;
-        f(a, cx)?;
+        n += 1;
+        f(a?, cx)?;
     }
+    cx.count_n(n)?;
     cx.leave();
     Ok(())
 }
@@ -1496,11 +1513,12 @@ impl<E: AttrUnion> AttrSet for Vec<E> {
 
     fn decode_in<'a>(bytes: &'a [u8], cx: &mut DecodeCx) -> Result<AttrList<'a, E>> {
         if !cx.is_trusted() {
+            let mut n = 0;
             for a in AttrCursor::new(bytes) {
-                let a = a?;
-                cx.count()?;
-                E::decode_attr(a, cx)?;
+                n += 1;
+                E::decode_attr(a?, cx)?;
             }
+            cx.count_n(n)?;
         }
         Ok(AttrList::new_validated(bytes))
     }

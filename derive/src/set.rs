@@ -571,6 +571,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 ) -> #k::Result<#view<'a>> {
                     #(#decls)*
                     let mut __unknown: u32 = 0;
+                    let mut __n: usize = 0;
                     let mut __it = #k::derive_support::AttrCursor::new(bytes);
                     loop {
                         #off
@@ -578,13 +579,14 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                             ::core::option::Option::Some(a) => a?,
                             ::core::option::Option::None => break,
                         };
-                        cx.count()?;
+                        __n += 1;
                         match a.ty() {
                             #(#arms)*
                             #(#pad_arms)*
                             _ => __unknown += 1,
                         }
                     }
+                    cx.count_n(__n)?;
                     #(#subs)*
                     #(#requires)*
                     ::core::result::Result::Ok(#view {
