@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod builtin;
 mod check;
 #[path = "gen/mod.rs"]
 pub mod codegen;
