@@ -63,11 +63,13 @@ pub use reported_policy::ReportedPolicy;
 pub use zerocopy;
 
 /// The derive macros (`#[derive(nlwire::AttrSet)]`, `#[derive(nlwire::Message)]`,
-/// `#[derive(nlwire::SubMessage)]`, `#[nlwire::wire]`) and the schema compiler macro
-/// (`nlwire::schema!("spec.yaml")`); see the `nlwire-derive` crate for the annotation
-/// language.
+/// `#[derive(nlwire::SubMessage)]`, `#[nlwire::wire]`); see the `nlwire-derive` crate for
+/// the annotation language.
 #[cfg(feature = "derive")]
-pub use nlwire_derive::{AttrSet, Message, SubMessage, schema, wire};
+pub use nlwire_derive::{AttrSet, Message, SubMessage, wire};
+/// The schema compiler as a macro, `nlwire::schema!("spec.yaml")` (feature `schema`).
+#[cfg(feature = "schema")]
+pub use nlwire_derive::schema;
 
 /// arbitrary, re-exported so derived `Arbitrary` impls name the same version.
 #[cfg(feature = "arbitrary")]

@@ -8,6 +8,7 @@ use syn::{Data, DeriveInput, parse_macro_input};
 mod message;
 mod model;
 mod opts;
+#[cfg(feature = "schema")]
 mod schema;
 mod set;
 mod submsg;
@@ -125,9 +126,9 @@ pub fn wire(args: TokenStream, item: TokenStream) -> TokenStream {
         .into()
 }
 
-/// The schema compiler as a macro: loads a kernel YNL spec, checks it, and expands to the
-/// annotated types of the derives above (attribute sets, sub-messages, wire structs,
-/// enums and flags, messages, command and group constants). The path is relative to the
+/// The schema compiler as a macro (feature `schema`, `nlwire/schema`): loads a YNL spec,
+/// checks it, and expands to the annotated types of the derives above (attribute sets,
+/// sub-messages, wire structs, enums and flags, messages, command and group constants). The path is relative to the
 /// calling crate's `CARGO_MANIFEST_DIR`; the file is tracked, so editing it rebuilds the
 /// crate. A spec error is a compile error naming the file, line and key.
 ///
@@ -139,14 +140,20 @@ pub fn wire(args: TokenStream, item: TokenStream) -> TokenStream {
 /// build-script form.
 ///
 /// ```
-/// mod ovs_vport {
-///     nlwire::schema!("../../shared/ynl-specs/ovs_vport.yaml");
+/// mod port {
+///     nlwire::schema!("tests/specs/port.yaml");
 /// }
 /// use nlwire::{AttrSet, Encode};
-/// let v = ovs_vport::Vport { name: Some("br0".into()), ..Default::default() };
-/// let bytes = v.encode_to_vec()?;
-/// assert_eq!(ovs_vport::Vport::decode(&bytes)?.name, Some("br0"));
-/// assert_eq!(ovs_vport::FAMILY_NAME, "ovs_vport");
+/// let p = port::Port {
+///     name: Some("p1".into()),
+///     stats: Some(port::Stats { rx_packets: Some(7), ..Default::default() }),
+///     ..Default::default()
+/// };
+/// let bytes = p.encode_to_vec()?;
+/// let view = port::Port::decode(&bytes)?;
+/// assert_eq!(view.name, Some("p1"));
+/// assert_eq!(view.stats.unwrap().rx_packets, Some(7));
+/// assert_eq!(port::FAMILY_NAME, "port-demo");
 /// # Ok::<(), nlwire::Error>(())
 /// ```
 ///
@@ -154,6 +161,7 @@ pub fn wire(args: TokenStream, item: TokenStream) -> TokenStream {
 /// // A spec that does not exist is a compile error at the path.
 /// nlwire::schema!("no/such/spec.yaml");
 /// ```
+#[cfg(feature = "schema")]
 #[proc_macro]
 pub fn schema(input: TokenStream) -> TokenStream {
     schema::expand(input.into())
