@@ -1,6 +1,6 @@
-//! Typed netlink families, generated from the project's YNL specs (`schemas/specs`) by
-//! `nlwire-schema` at build time: one module per family, one cargo feature per family (all
-//! on by default).
+//! Typed netlink families, generated from the project's YNL specs (`schemas/specs`,
+//! embedded in `nlwire-schema` as `nlwire_schema::builtin`) at build time: one module per
+//! family, one cargo feature per family (all on by default).
 //!
 //! Each module holds what `nlwire_schema::codegen` emits for the spec: `FAMILY_NAME`,
 //! `VERSION`, `PROTOCOL`; the spec's definitions (enum and flags newtypes, `#[nlwire::wire]`
