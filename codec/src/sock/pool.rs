@@ -11,10 +11,6 @@ use super::socket::Socket;
 use super::txn::{Reply, Transaction};
 
 /// Most idle sockets kept per protocol and network namespace.
-///
-/// ```
-/// assert_eq!(nlwire::sock::pool::MAX_IDLE, 16);
-/// ```
 pub const MAX_IDLE: usize = 16;
 
 /// Sockets belong to the network namespace of the thread that opened them, so the pool

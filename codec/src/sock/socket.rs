@@ -12,10 +12,6 @@ use super::transport::{Received, Transport};
 
 /// Size of the overflow area that catches the part of a datagram that does not fit the
 /// caller's buffer (OVS's 64 KiB tail iovec), so one `recvmsg` reads every reply whole.
-///
-/// ```
-/// assert_eq!(nlwire::sock::OVERFLOW_LEN, 65536);
-/// ```
 pub const OVERFLOW_LEN: usize = 64 << 10;
 
 /// Counters a [`Socket`] keeps; read them with [`Socket::stats`].

@@ -72,7 +72,6 @@ const DEFAULT_MAX_IOVS: usize = 128;
 ///
 /// ```
 /// assert_eq!(nlwire::sock::Transaction::new().reply_capacity(), 0); // reserved when first sent
-/// assert_eq!(nlwire::sock::txn::DEFAULT_REPLY_CAPACITY, 1024);
 /// ```
 pub const DEFAULT_REPLY_CAPACITY: usize = 1024;
 /// Resend rounds without progress before [`Error::Overrun`].
