@@ -51,7 +51,10 @@ fn ctrl_attribute_types_match_the_nlctrl_spec() {
 fn ctrl_commands_match_the_nlctrl_spec() {
     assert_eq!(genl::CTRL_CMD_GETFAMILY, nlctrl::cmd::GETFAMILY);
     assert_eq!(genl::CTRL_CMD_NEWFAMILY, nlctrl::reply::GETFAMILY);
-    assert_eq!(u32::from(nlwire::consts::GENL_ID_CTRL), nlctrl::GENL_ID_CTRL);
+    assert_eq!(
+        u32::from(nlwire::consts::GENL_ID_CTRL),
+        nlctrl::GENL_ID_CTRL
+    );
 }
 
 #[test]
