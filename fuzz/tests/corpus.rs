@@ -29,8 +29,12 @@ fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
         out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
     }
     if target == "schema_load" {
+        // The project's specs and test specs; the kernel's corpus too when the opt-in
+        // conformance variable names it.
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        for extra in [root.join("schemas/specs"), root.join("../shared/ynl-specs")] {
+        let kernel = std::env::var_os("NLWIRE_KERNEL_SPECS").map(std::path::PathBuf::from);
+        let dirs = [root.join("schemas/specs"), root.join("schemas/tests/specs")];
+        for extra in dirs.into_iter().chain(kernel) {
             let Ok(entries) = std::fs::read_dir(&extra) else {
                 continue;
             };
