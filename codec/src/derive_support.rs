@@ -1389,16 +1389,26 @@ pub struct AttrList<'a, E> {
 copy_clone!(AttrList<E>);
 
 impl<'a, E: AttrUnion> AttrList<'a, E> {
-    /// A list over `bytes` that an earlier pass has validated.
+    /// Validates `bytes` as a list of `E` (every item decoded once, under
+    /// [`Limits::DEFAULT`]) and keeps them for iteration; bytes that do not decode are the
+    /// decoder's error.
     ///
     /// ```
     /// use nlwire::derive_support::AttrList;
     /// #[derive(Debug, PartialEq, nlwire::AttrSet)]
     /// enum Act { #[nla(type = 1, u32)] Output(u32) }
-    /// let l = AttrList::<Act>::new_validated(&[8, 0, 1, 0, 2, 0, 0, 0]);
+    /// let l = AttrList::<Act>::new(&[8, 0, 1, 0, 2, 0, 0, 0])?;
     /// assert_eq!(l.iter().next(), Some(ActView::Output(2)));
+    /// // An output action two bytes long is refused here, not while iterating.
+    /// assert!(AttrList::<Act>::new(&[6, 0, 1, 0, 2, 0]).is_err());
+    /// # Ok::<(), nlwire::Error>(())
     /// ```
-    pub fn new_validated(bytes: &'a [u8]) -> Self {
+    pub fn new(bytes: &'a [u8]) -> Result<Self> {
+        <Vec<E> as AttrSet>::decode_in(bytes, &mut DecodeCx::new(&Limits::DEFAULT))
+    }
+
+    /// A list over `bytes` that this crate's decoder has just validated.
+    pub(crate) fn new_validated(bytes: &'a [u8]) -> Self {
         AttrList {
             bytes,
             _e: PhantomData,
@@ -1428,8 +1438,9 @@ impl<'a, E: AttrUnion> AttrList<'a, E> {
     /// ```
     /// #[derive(Debug, PartialEq, nlwire::AttrSet)]
     /// enum Act { #[nla(type = 5)] PopVlan }
-    /// let l = nlwire::derive_support::AttrList::<Act>::new_validated(&[4, 0, 5, 0]);
+    /// let l = nlwire::derive_support::AttrList::<Act>::new(&[4, 0, 5, 0])?;
     /// assert_eq!(l.bytes().len(), 4);
+    /// # Ok::<(), nlwire::Error>(())
     /// ```
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
@@ -1440,7 +1451,8 @@ impl<'a, E: AttrUnion> AttrList<'a, E> {
     /// ```
     /// #[derive(Debug, PartialEq, nlwire::AttrSet)]
     /// enum Act { #[nla(type = 5)] PopVlan }
-    /// assert!(nlwire::derive_support::AttrList::<Act>::new_validated(&[]).is_empty());
+    /// assert!(nlwire::derive_support::AttrList::<Act>::new(&[])?.is_empty());
+    /// # Ok::<(), nlwire::Error>(())
     /// ```
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
@@ -1605,16 +1617,26 @@ pub struct Lazy<'a, T> {
 copy_clone!(Lazy<T>);
 
 impl<'a, T: AttrSet> Lazy<'a, T> {
-    /// A lazy view over `bytes` that an earlier pass has validated.
+    /// Validates `bytes` as the payload of a `T` (under [`Limits::DEFAULT`]) and keeps
+    /// them for decoding on demand; bytes that do not decode are the decoder's error.
     ///
     /// ```
     /// #[derive(nlwire::AttrSet)]
     /// struct Port { #[nla(type = 1, u32)] no: Option<u32> }
-    /// let l = nlwire::derive_support::Lazy::<Port>::new_validated(&[8, 0, 1, 0, 3, 0, 0, 0]);
+    /// let l = nlwire::derive_support::Lazy::<Port>::new(&[8, 0, 1, 0, 3, 0, 0, 0])?;
     /// assert_eq!(l.get().no, Some(3));
     /// assert_eq!(l.bytes().len(), 8);
+    /// // A u32 attribute two bytes long is refused here, not when read.
+    /// assert!(nlwire::derive_support::Lazy::<Port>::new(&[6, 0, 1, 0, 3, 0]).is_err());
+    /// # Ok::<(), nlwire::Error>(())
     /// ```
-    pub fn new_validated(bytes: &'a [u8]) -> Self {
+    pub fn new(bytes: &'a [u8]) -> Result<Self> {
+        T::decode_in(bytes, &mut DecodeCx::new(&Limits::DEFAULT))?;
+        Ok(Self::new_validated(bytes))
+    }
+
+    /// A lazy view over `bytes` that this crate's decoder has just validated.
+    pub(crate) fn new_validated(bytes: &'a [u8]) -> Self {
         Lazy {
             bytes,
             _t: PhantomData,
@@ -1622,7 +1644,7 @@ impl<'a, T: AttrSet> Lazy<'a, T> {
     }
 
     /// Decodes the set (cheap: the bytes were validated, lists inside are not walked).
-    /// See [`Lazy::new_validated`] for an example.
+    /// See [`Lazy::new`] for an example.
     #[inline]
     pub fn get(&self) -> T::View<'a> {
         // The first pass decoded these very bytes with the same code; a trusted pass only
@@ -1631,7 +1653,7 @@ impl<'a, T: AttrSet> Lazy<'a, T> {
             .unwrap_or_else(|_| unreachable_view::<T>())
     }
 
-    /// The raw payload (see [`Lazy::new_validated`]).
+    /// The raw payload (see [`Lazy::new`]).
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
