@@ -1,15 +1,14 @@
-//! Finding a spec: the built-in ones (the project's `schemas/specs`, embedded at build
-//! time), a YNL file given by path, or a family name looked up in spec directories
+//! Finding a spec: the built-in ones (the project's own schemas, embedded in
+//! `nlwire-schema` as [`nlwire_schema::builtin`]), a YNL file given by path, or a family name looked up in spec directories
 //! (`--spec-dir`, `$NLWIRE_SPEC_DIR`, then the kernel's install location
 //! `/usr/share/ynl/specs`).
 
 use std::path::{Path, PathBuf};
 
 use nlwire_schema::Family;
+use nlwire_schema::builtin::{BuiltinSpec, SPECS as BUILTIN_SPECS};
 
 use crate::error::{CliError, Result};
-
-include!(concat!(env!("OUT_DIR"), "/builtin_specs.rs"));
 
 /// Where the kernel's `make install` in tools/net/ynl puts the specs.
 pub const SYSTEM_SPEC_DIR: &str = "/usr/share/ynl/specs";
@@ -62,17 +61,26 @@ fn same_name(a: &str, b: &str) -> bool {
     a.replace('_', "-") == b.replace('_', "-")
 }
 
+/// Every built-in spec, sorted by name.
+pub fn builtins() -> &'static [BuiltinSpec] {
+    BUILTIN_SPECS
+}
+
 /// A built-in spec by file stem or family name.
-pub fn builtin(name: &str) -> Option<(&'static str, &'static str)> {
+pub fn builtin(name: &str) -> Option<&'static BuiltinSpec> {
     BUILTIN_SPECS
         .iter()
-        .find(|(stem, _)| same_name(stem, name))
+        .find(|s| same_name(s.name, name))
         .or_else(|| {
             BUILTIN_SPECS
                 .iter()
-                .find(|(_, text)| family_name(text).is_some_and(|n| same_name(n, name)))
+                .find(|s| family_name(s.text).is_some_and(|n| same_name(n, name)))
         })
-        .copied()
+}
+
+/// Loads a built-in spec; diagnostics name it `<built-in NAME.yaml>`.
+fn load_builtin(s: &BuiltinSpec) -> Result<Family> {
+    load_text(s.text, &format!("<built-in {}.yaml>", s.name))
 }
 
 /// Spec files in `dirs`, in order, each with its text.
@@ -98,13 +106,13 @@ pub fn resolve(arg: &str, dirs: &[PathBuf]) -> Result<Family> {
     if looks_like_path(arg) || Path::new(arg).is_file() {
         return load_file(Path::new(arg));
     }
-    if let Some((stem, text)) = builtin(arg) {
-        return load_text(text, &format!("<built-in {stem}.yaml>"));
+    if let Some(s) = builtin(arg) {
+        return load_builtin(s);
     }
     if let Some(f) = find_in_dirs(arg, dirs)? {
         return Ok(f);
     }
-    let names: Vec<&str> = BUILTIN_SPECS.iter().map(|(s, _)| *s).collect();
+    let names: Vec<&str> = BUILTIN_SPECS.iter().map(|s| s.name).collect();
     Err(CliError::usage(format!(
         "no spec {arg:?}: not a file, not built in (built-in: {}), not in {}; \
          pass the kernel's YNL file by path (e.g. Documentation/netlink/specs/{arg}.yaml) or add --spec-dir",
@@ -137,8 +145,8 @@ pub fn find_in_dirs(name: &str, dirs: &[PathBuf]) -> Result<Option<Family>> {
 /// A spec for genetlink family `name`: built in first, then `dirs`. Errors loading a
 /// found file are returned; `Ok(None)` means none exists.
 pub fn for_family(name: &str, dirs: &[PathBuf]) -> Result<Option<Family>> {
-    if let Some((stem, text)) = builtin(name) {
-        return load_text(text, &format!("<built-in {stem}.yaml>")).map(Some);
+    if let Some(s) = builtin(name) {
+        return load_builtin(s).map(Some);
     }
     find_in_dirs(name, dirs)
 }
@@ -149,7 +157,7 @@ pub fn raw_specs(proto: u32, dirs: &[PathBuf]) -> Vec<Family> {
     let mut out: Vec<Family> = Vec::new();
     let builtins = BUILTIN_SPECS
         .iter()
-        .map(|(stem, text)| (format!("<built-in {stem}.yaml>"), text.to_string()));
+        .map(|s| (format!("<built-in {}.yaml>", s.name), s.text.to_string()));
     let files = dir_specs(dirs).map(|(p, t)| (p.display().to_string(), t));
     for (origin, text) in builtins.chain(files) {
         if top_key(&text, "protocol") != Some("netlink-raw") {

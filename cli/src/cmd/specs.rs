@@ -5,18 +5,19 @@ use serde_json::json;
 use crate::args::SpecsArgs;
 use crate::error::Result;
 use crate::output::emit;
-use crate::specs::{BUILTIN_SPECS, family_name, resolve, search_dirs};
+use crate::specs::{builtins, family_name, resolve, search_dirs};
 
 /// Lists built-in specs, or describes one spec's ops and multicast groups.
 pub fn run(a: &SpecsArgs) -> Result<()> {
     let Some(spec) = &a.spec else {
-        if BUILTIN_SPECS.is_empty() {
+        if builtins().is_empty() {
             emit("no built-in specs in this build");
         }
-        for (stem, text) in BUILTIN_SPECS {
+        for s in builtins() {
             emit(&format!(
-                "{stem:<16} family {}",
-                family_name(text).unwrap_or("?")
+                "{:<16} family {}",
+                s.name,
+                family_name(s.text).unwrap_or("?")
             ));
         }
         return Ok(());

@@ -424,8 +424,9 @@ operations:
 #[test]
 fn builtin_specs_load_and_survive_random_messages() {
     let mut rng = Rng(0x2545f4914f6cdd1d);
-    for (stem, text) in crate::specs::BUILTIN_SPECS {
-        let fam = nlwire_schema::load_str(text, stem).unwrap_or_else(|e| panic!("{stem}: {e}"));
+    for s in crate::specs::builtins() {
+        let fam =
+            nlwire_schema::load_str(s.text, s.file).unwrap_or_else(|e| panic!("{}: {e}", s.file));
         for op in fam.ops.list.iter().filter(|o| o.attr_set.is_some()) {
             for _ in 0..50 {
                 let mut b = nlwire::MsgBuf::new();
@@ -452,10 +453,10 @@ fn builtin_specs_load_and_survive_random_messages() {
 
 #[test]
 fn builtin_ovs_flow_round_trips_a_flow_with_actions() {
-    let Some((stem, text)) = crate::specs::builtin("ovs_flow") else {
-        panic!("schemas/specs/ovs_flow.yaml is built in");
+    let Some(s) = crate::specs::builtin("ovs_flow") else {
+        panic!("ovs_flow is built in (nlwire_schema::builtin)");
     };
-    let fam = nlwire_schema::load_str(text, stem).unwrap();
+    let fam = nlwire_schema::load_str(s.text, s.file).unwrap();
     let input = json!({
         "dp-ifindex": 7,
         "key": {
@@ -472,10 +473,10 @@ fn builtin_ovs_flow_round_trips_a_flow_with_actions() {
 
 #[test]
 fn builtin_ovs_ct_limit_zone_limits_are_a_list_of_structs() {
-    let Some((stem, text)) = crate::specs::builtin("ovs_ct_limit") else {
-        panic!("schemas/specs/ovs_ct_limit.yaml is built in");
+    let Some(s) = crate::specs::builtin("ovs_ct_limit") else {
+        panic!("ovs_ct_limit is built in (nlwire_schema::builtin)");
     };
-    let fam = nlwire_schema::load_str(text, stem).unwrap();
+    let fam = nlwire_schema::load_str(s.text, s.file).unwrap();
     let input = json!({
         "dp-ifindex": 4,
         "zone-limit": [
@@ -518,10 +519,10 @@ fn builtin_ovs_ct_limit_zone_limits_are_a_list_of_structs() {
 /// POP_VLAN actions nested 16,000 deep and overflowed the stack when printed.
 #[test]
 fn regression_fuzz_hostile_repeats_nested_one_list_level_per_repeat() {
-    let Some((stem, text)) = crate::specs::builtin("ovs_flow") else {
-        panic!("schemas/specs/ovs_flow.yaml is built in");
+    let Some(s) = crate::specs::builtin("ovs_flow") else {
+        panic!("ovs_flow is built in (nlwire_schema::builtin)");
     };
-    let fam = nlwire_schema::load_str(text, stem).unwrap();
+    let fam = nlwire_schema::load_str(s.text, s.file).unwrap();
     let actions = |n: usize| {
         let mut b = nlwire::MsgBuf::new();
         let m = b.start_genl_msg(0x20, NLM_F_REQUEST, 1, 1);
