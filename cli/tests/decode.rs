@@ -1,13 +1,15 @@
 //! `nlwire decode` on captures recorded here from the live kernel: real request and
 //! reply datagrams (nlctrl, netdev, rtnetlink, and an ext-ack error), sent and received
 //! through the project's transport, written into pcap and pcapng files with nlmon
-//! headers, then decoded by the binary. Also: truncated and corrupted captures.
+//! headers, then decoded by the binary with the built-in specs and the test specs of
+//! `tests/specs` (or, in the `kernel_specs` test, the kernel's own). Also: truncated and
+//! corrupted captures.
 
 mod common;
 
 use std::io::IoSlice;
 
-use common::{kernel_specs, nlwire, stderr, stdout, tmp};
+use common::{nlwire, stderr, stdout, test_specs, tmp};
 use nlwire::MsgBuf;
 use nlwire::consts::*;
 use nlwire::sock::{RecvBuf, Socket, Transport};
@@ -158,9 +160,19 @@ fn epb(d: &[u8]) -> Vec<u8> {
     block(6, &e)
 }
 
-/// Runs `decode --json` and returns the status and one JSON value per line.
+/// Runs `decode --json` with the test specs and returns the status and one JSON value per
+/// line.
 fn decode(file: &std::path::Path, extra: &[&str]) -> (std::process::Output, Vec<Value>) {
-    let dir = kernel_specs().display().to_string();
+    decode_with(file, &test_specs(), extra)
+}
+
+/// [`decode`] with the specs of `dir`.
+fn decode_with(
+    file: &std::path::Path,
+    dir: &std::path::Path,
+    extra: &[&str],
+) -> (std::process::Output, Vec<Value>) {
+    let dir = dir.display().to_string();
     let mut args = vec![
         "decode",
         file.to_str().unwrap(),
@@ -229,7 +241,7 @@ fn pcap_and_pcapng_of_real_exchanges_decode_every_message() {
     check_full_decode(&lines, &packets);
 
     // The tree form (what a terminal shows) decodes the same capture.
-    let dir = kernel_specs().display().to_string();
+    let dir = test_specs().display().to_string();
     let o = nlwire(&[
         "decode",
         p.to_str().unwrap(),
@@ -243,6 +255,17 @@ fn pcap_and_pcapng_of_real_exchanges_decode_every_message() {
     let text = stdout(&o);
     assert!(text.contains("generic nlctrl getfamily reply"), "{text}");
     assert!(text.contains("  offending-attribute: ifindex"), "{text}");
+}
+
+/// Conformance corpus: the same capture decoded with the kernel's own specs.
+#[nlwire_testkit::test(kernel_specs)]
+fn real_exchanges_decode_with_the_kernel_specs() {
+    let packets = record();
+    let p = tmp("real-kernel-specs.pcapng");
+    std::fs::write(&p, pcapng(&packets)).unwrap();
+    let (o, lines) = decode_with(&p, &nlwire_testkit::kernel_specs_dir(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    check_full_decode(&lines, &packets);
 }
 
 #[test]
@@ -360,7 +383,7 @@ fn malformed_messages_are_flagged_with_the_codec_error() {
     assert_eq!(o.status.code(), Some(1));
     // Family ids come from the live kernel here (no nlctrl messages in this capture).
     let (o, lines2) = {
-        let dir = kernel_specs().display().to_string();
+        let dir = test_specs().display().to_string();
         let o = nlwire(&["decode", p.to_str().unwrap(), "--json", "--spec-dir", &dir]);
         let l: Vec<Value> = stdout(&o)
             .lines()

@@ -1,12 +1,15 @@
 //! The binary against the live kernel (nlctrl, netdev, ethtool and rtnetlink exist in
-//! every kernel). Tests that need root (network namespaces, admin-only ops) print a
-//! SKIPPED banner without it, or fail with `NLWIRE_REQUIRE_ROOT=1`.
+//! every kernel), with the built-in specs and the test specs of `tests/specs`. Tests that
+//! need root (network namespaces, admin-only ops) are `#[nlwire_testkit::test(root)]`:
+//! ignored, with the reason, when built without root. Tests marked `kernel_specs` repeat
+//! the checks with the kernel's own YNL specs (the directory named by
+//! `NLWIRE_KERNEL_SPECS`).
 
 mod common;
 
 use std::process::Command;
 
-use common::{json_ok, kernel_spec, kernel_specs, nlwire, privileged, stderr, stdout};
+use common::{json_ok, kernel_spec, nlwire, stderr, stdout, test_spec, test_specs};
 use serde_json::Value;
 
 #[test]
@@ -40,7 +43,7 @@ fn families_lists_the_kernels_genl_families() {
     let ethtool = all.iter().find(|f| f["name"] == "ethtool").unwrap();
     assert!(ethtool["ops"].as_array().unwrap().len() > 20);
     // One family, with its ops named from a spec found in --spec-dir.
-    let dir = kernel_specs().display().to_string();
+    let dir = test_specs().display().to_string();
     let o = nlwire(&["families", "netdev", "--spec-dir", &dir]);
     let text = stdout(&o);
     assert!(
@@ -85,9 +88,13 @@ fn dump_nlctrl_getfamily_by_name() {
 }
 
 #[test]
-fn dump_netdev_dev_get_from_the_kernel_spec() {
-    let spec = kernel_spec("netdev");
-    let v = json_ok(&["dump", "--spec", &spec, "dev-get", "-o", "json"]);
+fn dump_netdev_dev_get_from_a_spec_file() {
+    check_netdev_dump_and_do(&test_spec("netdev"));
+}
+
+/// netdev dev-get, dumped (JSON and tree) and for one device.
+fn check_netdev_dump_and_do(spec: &str) {
+    let v = json_ok(&["dump", "--spec", spec, "dev-get", "-o", "json"]);
     let devs = v.as_array().unwrap();
     assert!(devs.iter().any(|d| d["ifindex"] == 1), "{v}");
     for d in devs {
@@ -98,7 +105,7 @@ fn dump_netdev_dev_get_from_the_kernel_spec() {
         );
     }
     // The tree form.
-    let o = nlwire(&["dump", "--spec", &spec, "dev-get", "-o", "tree"]);
+    let o = nlwire(&["dump", "--spec", spec, "dev-get", "-o", "tree"]);
     assert!(
         stdout(&o).lines().any(|l| l == "ifindex: 1"),
         "{}",
@@ -108,7 +115,7 @@ fn dump_netdev_dev_get_from_the_kernel_spec() {
     let v = json_ok(&[
         "do",
         "--spec",
-        &spec,
+        spec,
         "dev-get",
         "--json",
         r#"{"ifindex": 1}"#,
@@ -118,7 +125,12 @@ fn dump_netdev_dev_get_from_the_kernel_spec() {
 
 #[test]
 fn rtnetlink_specs_use_their_protocol_fixed_header_and_sub_messages() {
-    let v = json_ok(&["dump", "--spec", &kernel_spec("rt-link"), "getlink"]);
+    check_rtnetlink_dumps(&test_spec("rt-link"), &test_spec("rt-addr"));
+}
+
+/// rt-link getlink and rt-addr getaddr dumps: netlink-raw, a fixed header, display hints.
+fn check_rtnetlink_dumps(rt_link: &str, rt_addr: &str) {
+    let v = json_ok(&["dump", "--spec", rt_link, "getlink"]);
     let lo = v
         .as_array()
         .unwrap()
@@ -127,7 +139,7 @@ fn rtnetlink_specs_use_their_protocol_fixed_header_and_sub_messages() {
         .unwrap();
     assert_eq!(lo["ifi-index"], 1);
     assert_eq!(lo["address"], "00:00:00:00:00:00");
-    let v = json_ok(&["dump", "--spec", &kernel_spec("rt-addr"), "getaddr"]);
+    let v = json_ok(&["dump", "--spec", rt_addr, "getaddr"]);
     assert!(
         v.as_array()
             .unwrap()
@@ -139,12 +151,16 @@ fn rtnetlink_specs_use_their_protocol_fixed_header_and_sub_messages() {
 
 #[test]
 fn kernel_rejection_shows_the_ext_ack_message_and_attribute_path() {
-    let spec = kernel_spec("netdev");
+    check_kernel_rejections(&test_spec("netdev"), &test_spec("ethtool"));
+}
+
+/// Ext-ack messages, offsets and attribute paths of requests the kernel refuses.
+fn check_kernel_rejections(spec: &str, eth: &str) {
     // ifindex 0 breaks netdev's policy (min 1): ERANGE, message and offset.
     let o = nlwire(&[
         "do",
         "--spec",
-        &spec,
+        spec,
         "dev-get",
         "--json",
         r#"{"ifindex": 0}"#,
@@ -167,13 +183,13 @@ fn kernel_rejection_shows_the_ext_ack_message_and_attribute_path() {
         "{e}"
     );
     // A missing required attribute.
-    let e = stderr(&nlwire(&["do", "--spec", &spec, "dev-get", "--json", "{}"]));
+    let e = stderr(&nlwire(&["do", "--spec", spec, "dev-get", "--json", "{}"]));
     assert!(e.contains("missing attribute: ifindex"), "{e}");
     // A raw attribute of the wrong size.
     let e = stderr(&nlwire(&[
         "do",
         "--spec",
-        &spec,
+        spec,
         "dev-get",
         "--json",
         r##"{"#1": "0100"}"##,
@@ -184,11 +200,10 @@ fn kernel_rejection_shows_the_ext_ack_message_and_attribute_path() {
         "{e}"
     );
     // A nested path: ethtool's request header.
-    let eth = kernel_spec("ethtool");
     let e = stderr(&nlwire(&[
         "do",
         "--spec",
-        &eth,
+        eth,
         "rings-get",
         "--json",
         r#"{"header": {"dev-index": 999}}"#,
@@ -202,7 +217,7 @@ fn kernel_rejection_shows_the_ext_ack_message_and_attribute_path() {
     let e = stderr(&nlwire(&[
         "do",
         "--spec",
-        &eth,
+        eth,
         "rings-get",
         "--json",
         r#"{"header": {"dev-name": "lo", "flags": 99}}"#,
@@ -217,36 +232,55 @@ fn kernel_rejection_shows_the_ext_ack_message_and_attribute_path() {
 }
 
 #[test]
+fn ethtool_replies_decode_their_nested_header() {
+    // A genetlink-legacy family whose request and reply have different command numbers,
+    // and a nested header in both.
+    let eth = test_spec("ethtool");
+    let v = json_ok(&[
+        "do",
+        "--spec",
+        &eth,
+        "linkstate-get",
+        "--json",
+        r#"{"header": {"dev-name": "lo"}}"#,
+    ]);
+    assert_eq!(v["header"]["dev-index"], 1, "{v}");
+    assert_eq!(v["header"]["dev-name"], "lo", "{v}");
+    assert!(v["link"] == 0 || v["link"] == 1, "{v}");
+    let v = json_ok(&["dump", "--spec", &eth, "linkstate-get"]);
+    let devs = v.as_array().unwrap();
+    assert!(devs.iter().any(|d| d["header"]["dev-name"] == "lo"), "{v}");
+    assert!(devs.iter().all(|d| d.get("!errors").is_none()), "{v}");
+}
+
+#[test]
 fn bad_input_is_a_usage_error_naming_the_choices() {
-    let spec = kernel_spec("netdev");
-    let o = nlwire(&["do", "--spec", &spec, "dev-gett"]);
+    check_bad_input(&test_spec("netdev"));
+}
+
+/// Usage errors (exit code 2) that name what is wrong and the choices.
+fn check_bad_input(spec: &str) {
+    let o = nlwire(&["do", "--spec", spec, "dev-gett"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("has no op \"dev-gett\" (ops: dev-get, page-pool-get"),
         "{}",
         stderr(&o)
     );
-    let o = nlwire(&[
-        "do",
-        "--spec",
-        &spec,
-        "dev-get",
-        "--json",
-        r#"{"ifidx": 1}"#,
-    ]);
+    let o = nlwire(&["do", "--spec", spec, "dev-get", "--json", r#"{"ifidx": 1}"#]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("ifidx: attribute set dev has no attribute \"ifidx\" (it has: ifindex"),
         "{}",
         stderr(&o)
     );
-    let o = nlwire(&["do", "--spec", &spec, "dev-get", "--json", "{"]);
+    let o = nlwire(&["do", "--spec", spec, "dev-get", "--json", "{"]);
     assert!(
         stderr(&o).contains("--json is not valid JSON"),
         "{}",
         stderr(&o)
     );
-    let o = nlwire(&["dump", "--spec", &spec, "napi-set"]);
+    let o = nlwire(&["dump", "--spec", spec, "napi-set"]);
     assert!(
         stderr(&o).contains("op napi-set of netdev has no dump; use `nlwire do`"),
         "{}",
@@ -262,9 +296,16 @@ fn bad_input_is_a_usage_error_naming_the_choices() {
 }
 
 #[test]
-fn policy_check_netdev_kernel_spec() {
-    let spec = kernel_spec("netdev");
-    let o = nlwire(&["policy-check", "--spec", &spec, "--json"]);
+fn policy_check_netdev() {
+    check_policy_check_netdev(&test_spec("netdev"));
+}
+
+/// The netdev spec against the kernel's policies. The test spec lists napi-threaded's
+/// `busy-poll` (2), which kernels newer than 6.18 accept; the kernel spec corpus is from
+/// Linux 7.2 and has it too. That is the one difference allowed. Returns true when
+/// policy-check found it (see `napi_set_busy_poll_is_refused_where_policy_check_says_so`).
+fn check_policy_check_netdev(spec: &str) -> bool {
+    let o = nlwire(&["policy-check", "--spec", spec, "--json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["compared"].as_u64().unwrap() > 10, "{v}");
     let mismatches: Vec<(String, String)> = v["rows"]
@@ -279,9 +320,6 @@ fn policy_check_netdev_kernel_spec() {
             )
         })
         .collect();
-    // The specs in ../shared are from Linux 7.2 and this kernel is older: napi-threaded
-    // gained `busy-poll` (2) since. That is the one difference allowed, and only if the
-    // kernel really rejects it.
     for m in &mismatches {
         assert_eq!(
             m,
@@ -293,21 +331,6 @@ fn policy_check_netdev_kernel_spec() {
         assert!(o.status.success());
     } else {
         assert_eq!(o.status.code(), Some(1));
-        if !privileged("napi-set (admin-perm)") {
-            return;
-        }
-        let e = stderr(&nlwire(&[
-            "do",
-            "--spec",
-            &spec,
-            "napi-set",
-            "--json",
-            r#"{"id": 1, "threaded": "busy-poll"}"#,
-        ]));
-        assert!(
-            e.contains("ERANGE") && e.contains("offending attribute: threaded"),
-            "{e}"
-        );
     }
     // The matching attributes are there too, e.g. dev-get's ifindex with its range.
     let ok = v["rows"]
@@ -318,6 +341,33 @@ fn policy_check_netdev_kernel_spec() {
         .unwrap();
     assert_eq!(ok["result"], "ok");
     assert_eq!(ok["kernel"], "u32 1..4294967295");
+    !mismatches.is_empty()
+}
+
+/// Where policy-check says the kernel refuses napi-threaded `busy-poll`, it really does
+/// (napi-set is admin-only).
+#[nlwire_testkit::test(root)]
+fn napi_set_busy_poll_is_refused_where_policy_check_says_so() {
+    check_napi_set_busy_poll(&test_spec("netdev"));
+}
+
+fn check_napi_set_busy_poll(spec: &str) {
+    if !check_policy_check_netdev(spec) {
+        // This kernel accepts busy-poll: nothing to refuse.
+        return;
+    }
+    let e = stderr(&nlwire(&[
+        "do",
+        "--spec",
+        spec,
+        "napi-set",
+        "--json",
+        r#"{"id": 1, "threaded": "busy-poll"}"#,
+    ]));
+    assert!(
+        e.contains("ERANGE") && e.contains("offending attribute: threaded"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -335,12 +385,30 @@ fn policy_check_nlctrl() {
         text.contains("getfamily do    family-name  nul-string len ..15  string len ..15    ok"),
         "{text}"
     );
-    // The kernel's own nlctrl.yaml leaves family-name unbounded, the kernel allows 15
-    // bytes (GENL_NAMSIZ - 1): a note, or with --strict the only mismatch.
-    let k = kernel_spec("nlctrl");
-    let v = json_ok(&["policy-check", "--spec", &k, "--json"]);
+    // The same schema with family-name's bound left out (as the kernel's own nlctrl.yaml
+    // leaves it): the kernel allows 15 bytes (GENL_NAMSIZ - 1), so a note, or with
+    // --strict the only mismatch.
+    let builtin = nlwire_cli::specs::builtin("nlctrl").unwrap().text;
+    let bound = "        doc: Family name.\n        checks:\n          max-len: genl-namsiz - 1\n";
+    assert!(
+        builtin.contains(bound),
+        "family-name's bound moved in {builtin}"
+    );
+    let unbounded = common::tmp("nlctrl-unbounded.yaml");
+    std::fs::write(
+        &unbounded,
+        builtin.replace(bound, "        doc: Family name.\n"),
+    )
+    .unwrap();
+    check_policy_check_unbounded_nlctrl(unbounded.to_str().unwrap());
+}
+
+/// policy-check of an nlctrl spec that states no bound on family-name.
+fn check_policy_check_unbounded_nlctrl(k: &str) {
+    let v = json_ok(&["policy-check", "--spec", k, "--json"]);
     assert_eq!(v["mismatches"], 0, "{v}");
-    let o = nlwire(&["policy-check", "--spec", &k, "--json", "--strict"]);
+    assert_eq!(v["notes"], 3, "{v}");
+    let o = nlwire(&["policy-check", "--spec", k, "--json", "--strict"]);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     for r in v["rows"].as_array().unwrap() {
@@ -352,18 +420,15 @@ fn policy_check_nlctrl() {
     assert_eq!(v["mismatches"], 3, "{v}");
 }
 
-#[test]
+#[nlwire_testkit::test(root)]
 fn monitor_prints_link_notifications_in_a_fresh_netns() {
-    if !privileged("monitor in a new network namespace") {
-        return;
-    }
     // In a new network namespace: start the monitor, then toggle lo until it has seen
     // one notification.
     let script = format!(
         "{bin} monitor --spec {spec} --group rtnlgrp-link --count 1 --timeout 20 --json & P=$!; \
          while kill -0 $P 2>/dev/null; do ip link set lo down; ip link set lo up; sleep 0.2; done; wait $P",
         bin = env!("CARGO_BIN_EXE_nlwire"),
-        spec = kernel_spec("rt-link"),
+        spec = test_spec("rt-link"),
     );
     let o = Command::new("unshare")
         .args(["-n", "sh", "-c", &script])
@@ -377,11 +442,8 @@ fn monitor_prints_link_notifications_in_a_fresh_netns() {
     assert!(stderr(&o).contains("listening to rt-link group(s) rtnlgrp-link"));
 }
 
-#[test]
+#[nlwire_testkit::test(root)]
 fn monitor_reports_lost_events_and_keeps_listening() {
-    if !privileged("monitor in a new network namespace") {
-        return;
-    }
     // A small receive buffer and a reader that stalls for 3 s while 100 veth pairs are
     // created: the kernel drops notifications (ENOBUFS). Once the reader drains, the
     // monitor says so and goes on: a later change of lo is still printed.
@@ -393,7 +455,7 @@ fn monitor_reports_lost_events_and_keeps_listening() {
          sleep 0.5; for i in $(seq 1 100); do ip link add a$i type veth peer name b$i; done; \
          sleep 4; ip link set lo up; wait",
         bin = env!("CARGO_BIN_EXE_nlwire"),
-        spec = kernel_spec("rt-link"),
+        spec = test_spec("rt-link"),
         err = err.display(),
         out = out.display(),
     );
@@ -425,8 +487,8 @@ fn monitor_reports_lost_events_and_keeps_listening() {
 }
 
 #[test]
-fn monitor_unknown_group_and_timeout() {
-    let spec = kernel_spec("netdev");
+fn monitor_unknown_group() {
+    let spec = test_spec("netdev");
     let o = nlwire(&["monitor", "--spec", &spec, "--group", "nope"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -434,9 +496,11 @@ fn monitor_unknown_group_and_timeout() {
         "{}",
         stderr(&o)
     );
-    if !privileged("monitor in a new network namespace") {
-        return;
-    }
+}
+
+#[nlwire_testkit::test(root)]
+fn monitor_timeout_in_a_fresh_netns() {
+    let spec = test_spec("netdev");
     let o = Command::new("unshare")
         .args([
             "-n",
@@ -461,7 +525,7 @@ fn monitor_unknown_group_and_timeout() {
 
 #[test]
 fn gen_prints_the_generated_rust() {
-    let o = nlwire(&["gen", &kernel_spec("netdev")]);
+    let o = nlwire(&["gen", &test_spec("netdev")]);
     assert!(o.status.success(), "{}", stderr(&o));
     let code = stdout(&o);
     assert!(
@@ -476,10 +540,11 @@ fn gen_prints_the_generated_rust() {
         code.contains("derive(") && code.contains("AttrSet"),
         "{code}"
     );
-    // Options: OVS actions as an ordered list, a renamed runtime crate.
+    // Options: OVS actions as an ordered list, a renamed runtime crate (the built-in
+    // ovs_flow, by name).
     let o = nlwire(&[
         "gen",
-        &kernel_spec("ovs_flow"),
+        "ovs_flow",
         "--list-set",
         "action-attrs",
         "--crate-path",
@@ -489,7 +554,7 @@ fn gen_prints_the_generated_rust() {
     assert!(code.contains("pub enum ActionAttrs"), "{code}");
     assert!(code.contains("::nl::"), "{code}");
     // A set the spec does not have, and a broken spec, are clear errors.
-    let o = nlwire(&["gen", &kernel_spec("ovs_flow"), "--list-set", "no-such-set"]);
+    let o = nlwire(&["gen", "ovs_flow", "--list-set", "no-such-set"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no-such-set"), "{}", stderr(&o));
     let bad = common::tmp("bad.yaml");
@@ -537,7 +602,7 @@ fn specs_lists_the_built_in_schemas() {
 
 #[test]
 fn request_from_a_file_or_stdin() {
-    let spec = kernel_spec("netdev");
+    let spec = test_spec("netdev");
     let f = common::tmp("req.json");
     std::fs::write(&f, r#"{"ifindex": 1}"#).unwrap();
     let at = format!("@{}", f.display());
@@ -559,4 +624,27 @@ fn request_from_a_file_or_stdin() {
     let o = child.wait_with_output().unwrap();
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["ifindex"], 1);
+}
+
+/// Conformance corpus: the checks above with the kernel's own netdev, ethtool, rt-link,
+/// rt-addr and nlctrl specs.
+#[nlwire_testkit::test(kernel_specs)]
+fn kernel_specs_against_the_live_kernel() {
+    let netdev = kernel_spec("netdev");
+    check_netdev_dump_and_do(&netdev);
+    check_rtnetlink_dumps(&kernel_spec("rt-link"), &kernel_spec("rt-addr"));
+    check_kernel_rejections(&netdev, &kernel_spec("ethtool"));
+    check_bad_input(&netdev);
+    check_policy_check_netdev(&netdev);
+    // The kernel's nlctrl.yaml states no bound on family-name.
+    check_policy_check_unbounded_nlctrl(&kernel_spec("nlctrl"));
+    let dir = nlwire_testkit::kernel_specs_dir().display().to_string();
+    let o = nlwire(&["families", "netdev", "--spec-dir", &dir]);
+    assert!(stdout(&o).contains("dev-get"), "{}", stdout(&o));
+}
+
+/// Conformance corpus, as root: napi-set with the kernel's netdev spec.
+#[nlwire_testkit::test(root, kernel_specs)]
+fn kernel_specs_napi_set_busy_poll() {
+    check_napi_set_busy_poll(&kernel_spec("netdev"));
 }

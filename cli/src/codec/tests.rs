@@ -1,4 +1,8 @@
-//! Round trips and hostile input for the run-time codec, against the kernel's own specs.
+//! Round trips and hostile input for the run-time codec, against the built-in specs and
+//! the test specs of `tests/specs/` (small netdev, rt-link, ... schemas written for these
+//! tests). The kernel's own specs are the opt-in conformance corpus: the tests marked
+//! `#[nlwire_testkit::test(kernel_specs)]` read the directory named by
+//! `NLWIRE_KERNEL_SPECS`.
 
 use nlwire::Messages;
 use nlwire::consts::{GENL_ID_CTRL, NLM_F_REQUEST};
@@ -7,12 +11,21 @@ use serde_json::{Value, json};
 
 use super::message::{Decoded, build_request, decode_msg};
 
-fn spec(name: &str) -> Family {
-    nlwire_schema::load(format!(
-        "{}/../../shared/ynl-specs/{name}.yaml",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+/// A built-in spec (`nlwire_schema::builtin`): `nlctrl`, `ovs_flow`, ...
+fn builtin(name: &str) -> Family {
+    let s = crate::specs::builtin(name).unwrap_or_else(|| panic!("{name} is not built in"));
+    nlwire_schema::load_str(s.text, s.file).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The test specs' directory, `tests/specs` in this package.
+fn test_specs_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs")
+}
+
+/// A test spec by name (`netdev` → `tests/specs/netdev.yaml`).
+fn test_spec(name: &str) -> Family {
+    nlwire_schema::load(test_specs_dir().join(format!("{name}.yaml")))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Builds the request of `op` from `input` and decodes it back.
@@ -26,8 +39,12 @@ fn round_trip(fam: &Family, op: &str, input: Value) -> (Vec<u8>, Decoded) {
 
 #[test]
 fn netdev_request_round_trips() {
-    let fam = spec("netdev");
-    let (bytes, d) = round_trip(&fam, "dev-get", json!({"ifindex": 7}));
+    check_netdev_request(&test_spec("netdev"));
+}
+
+/// netdev dev-get: one u32 attribute, encoded and decoded back.
+fn check_netdev_request(fam: &Family) {
+    let (bytes, d) = round_trip(fam, "dev-get", json!({"ifindex": 7}));
     assert_eq!(bytes.len(), 16 + 4 + 8);
     assert_eq!(d.op.as_deref(), Some("dev-get"));
     assert_eq!(Value::Object(d.body), json!({"ifindex": 7}));
@@ -36,7 +53,14 @@ fn netdev_request_round_trips() {
 
 #[test]
 fn ovs_flow_structs_hints_and_enums_round_trip() {
-    let fam = spec("ovs_flow");
+    // The project's ovs_flow shows the ufid (1 to 16 bytes) as hex; the kernel's spec, as a
+    // UUID. Both hints are also in `every_attribute_type_round_trips`.
+    check_ovs_flow_key(&builtin("ovs_flow"), "123456789abcdef0123456789abcdef0");
+}
+
+/// ovs_flow get: the fixed header, nests, structs with display hints, an enum, and the
+/// ufid in the form `fam`'s display hint gives it.
+fn check_ovs_flow_key(fam: &Family, ufid: &str) {
     let input = json!({
         "dp-ifindex": 3,
         "key": {
@@ -45,22 +69,26 @@ fn ovs_flow_structs_hints_and_enums_round_trip() {
             "ipv4": {"ipv4-src": "10.0.0.1", "ipv4-dst": "10.0.0.2", "ipv4-proto": 6,
                      "ipv4-tos": 0, "ipv4-ttl": 64, "ipv4-frag": "none"}
         },
-        "ufid": "12345678-9abc-def0-1234-56789abcdef0"
+        "ufid": ufid
     });
-    let (_, d) = round_trip(&fam, "get", input.clone());
+    let (_, d) = round_trip(fam, "get", input.clone());
     assert!(d.problems.is_empty(), "{:?}", d.problems);
     assert_eq!(Value::Object(d.body), input);
 }
 
 #[test]
 fn rt_link_sub_message_with_fixed_header_round_trips() {
-    let fam = spec("rt-link");
+    check_rt_link_sub_message(&test_spec("rt-link"));
+}
+
+/// rt-link newlink: ifinfomsg, then a VLAN sub-message chosen by the link kind.
+fn check_rt_link_sub_message(fam: &Family) {
     let input = json!({
         "ifi-family": 0, "ifi-type": 0, "ifi-index": 0, "ifi-flags": 0, "ifi-change": 0,
         "ifname": "v0",
         "linkinfo": {"kind": "vlan", "data": {"id": 5, "protocol": "8021q"}}
     });
-    let (bytes, d) = round_trip(&fam, "newlink", input.clone());
+    let (bytes, d) = round_trip(fam, "newlink", input.clone());
     assert_eq!(&bytes[4..6], &16u16.to_ne_bytes(), "RTM_NEWLINK");
     assert!(d.problems.is_empty(), "{:?}", d.problems);
     let body = Value::Object(d.body);
@@ -92,10 +120,14 @@ fn newfamily_reply() -> Vec<u8> {
 
 #[test]
 fn nlctrl_reply_indexed_array_and_enum_as_flags() {
-    let fam = spec("nlctrl");
+    check_nlctrl_reply(&builtin("nlctrl"));
+}
+
+/// nlctrl's NEWFAMILY: indexed arrays of nests and an enum used as flags.
+fn check_nlctrl_reply(fam: &Family) {
     let bytes = newfamily_reply();
     let m = Messages::new(&bytes).next().unwrap().unwrap();
-    let d = decode_msg(&fam, &m, None);
+    let d = decode_msg(fam, &m, None);
     assert_eq!(d.op.as_deref(), Some("getfamily"));
     assert!(d.problems.is_empty());
     assert_eq!(
@@ -108,7 +140,7 @@ fn nlctrl_reply_indexed_array_and_enum_as_flags() {
 
 #[test]
 fn malformed_attributes_are_reported_with_their_path_and_never_panic() {
-    let fam = spec("netdev");
+    let fam = test_spec("netdev");
     let mut b = nlwire::MsgBuf::new();
     let m = b.start_genl_msg(0x20, 0, 1, 1);
     b.put_attr(1, &[1, 2, 3]).unwrap(); // ifindex: u32 of 3 bytes
@@ -134,7 +166,7 @@ fn malformed_attributes_are_reported_with_their_path_and_never_panic() {
     );
 
     // Every prefix and every single-byte corruption of a real reply decodes without panic.
-    let fam = spec("nlctrl");
+    let fam = builtin("nlctrl");
     let good = newfamily_reply();
     for n in 0..good.len() {
         for m in Messages::new(&good[..n]).flatten() {
@@ -150,7 +182,7 @@ fn malformed_attributes_are_reported_with_their_path_and_never_panic() {
 
 #[test]
 fn deep_nesting_stops_at_the_limit() {
-    let fam = spec("nlctrl");
+    let fam = builtin("nlctrl");
     let mut b = nlwire::MsgBuf::new();
     let m = b.start_genl_msg(GENL_ID_CTRL, 0, 1, 2);
     let mut nests = Vec::new();
@@ -173,7 +205,7 @@ fn deep_nesting_stops_at_the_limit() {
 
 #[test]
 fn encode_errors_name_the_key_and_the_choices() {
-    let fam = spec("netdev");
+    let fam = test_spec("netdev");
     let op = fam.op("dev-get").unwrap();
     let e = build_request(&fam, op, 0x20, 1, json!({"ifidx": 1}).as_object().unwrap()).unwrap_err();
     assert_eq!(e.path, "ifidx");
@@ -190,7 +222,7 @@ fn encode_errors_name_the_key_and_the_choices() {
     )
     .unwrap_err();
     assert!(e.message.contains("does not fit in u32"), "{e}");
-    let fam = spec("ovs_flow");
+    let fam = builtin("ovs_flow");
     let op = fam.op("get").unwrap();
     let e = build_request(
         &fam,
@@ -212,7 +244,7 @@ fn encode_errors_name_the_key_and_the_choices() {
 
 #[test]
 fn spans_locate_every_attribute_of_the_request() {
-    let fam = spec("ovs_flow");
+    let fam = builtin("ovs_flow");
     let op = fam.op("get").unwrap();
     let req = build_request(
         &fam,
@@ -237,19 +269,38 @@ fn spans_locate_every_attribute_of_the_request() {
 
 #[test]
 fn offsets_map_to_paths_through_nests_and_sub_messages() {
+    check_offsets_map_to_paths(&test_spec("rt-link"));
+}
+
+/// Every attribute written in rt-link newlink, found again from its offset.
+fn check_offsets_map_to_paths(fam: &Family) {
     use super::path::path_at_offset;
-    let fam = spec("rt-link");
     let op = fam.op("newlink").unwrap();
     let input = json!({"ifname": "v0", "linkinfo": {"kind": "vlan", "data": {"id": 5}}});
-    let req = build_request(&fam, op, 0, 1, input.as_object().unwrap()).unwrap();
+    let req = build_request(fam, op, 0, 1, input.as_object().unwrap()).unwrap();
     for s in &req.spans {
         assert_eq!(
-            path_at_offset(&fam, op.attr_set, &req.bytes, 32, s.start).as_deref(),
+            path_at_offset(fam, op.attr_set, &req.bytes, 32, s.start).as_deref(),
             Some(s.path.as_str())
         );
     }
     assert_eq!(req.spans.last().unwrap().path, "linkinfo.data.id");
-    assert_eq!(path_at_offset(&fam, op.attr_set, &req.bytes, 32, 33), None);
+    assert_eq!(path_at_offset(fam, op.attr_set, &req.bytes, 32, 33), None);
+}
+
+/// Conformance corpus: the round trips above, with the kernel's own netdev, ovs_flow,
+/// rt-link and nlctrl specs.
+#[nlwire_testkit::test(kernel_specs)]
+fn kernel_specs_round_trip() {
+    let dir = nlwire_testkit::kernel_specs_dir();
+    let spec = |name: &str| {
+        nlwire_schema::load(dir.join(format!("{name}.yaml"))).unwrap_or_else(|e| panic!("{e}"))
+    };
+    check_netdev_request(&spec("netdev"));
+    check_ovs_flow_key(&spec("ovs_flow"), "12345678-9abc-def0-1234-56789abcdef0");
+    check_rt_link_sub_message(&spec("rt-link"));
+    check_offsets_map_to_paths(&spec("rt-link"));
+    check_nlctrl_reply(&spec("nlctrl"));
 }
 
 /// A small deterministic generator (xorshift), so the hostile-input test needs no crate.
@@ -317,50 +368,80 @@ fn random_attrs(
     }
 }
 
+/// 100 random messages per op of `fam` (requests and replies, with random fixed headers
+/// and attributes shaped by [`random_attrs`]) decode without panic, and what comes out
+/// serialises.
+fn random_messages_decode_without_panic(fam: &Family, rng: &mut Rng) {
+    for op in fam.ops.list.iter().filter(|o| o.attr_set.is_some()) {
+        for round in 0..100 {
+            let mut b = nlwire::MsgBuf::new();
+            let m = if fam.protocol.is_genetlink() {
+                b.start_genl_msg(
+                    0x20,
+                    if round % 2 == 0 { NLM_F_REQUEST } else { 0 },
+                    op.req_value.or(op.rsp_value).unwrap_or(1) as u8,
+                    1,
+                )
+            } else {
+                b.start_msg(op.rsp_value.or(op.req_value).unwrap_or(16), 0)
+            };
+            let size = super::message::struct_size(fam, op.fixed_header);
+            for _ in 0..size {
+                b.put(&[rng.next() as u8]);
+            }
+            let mut attrs = Vec::new();
+            random_attrs(fam, op.attr_set, rng, 0, &mut attrs);
+            b.put(&attrs);
+            b.end_msg(m).unwrap();
+            let bytes = b.to_vec();
+            let msg = Messages::new(&bytes).next().unwrap().unwrap();
+            let d = decode_msg(fam, &msg, Some(op));
+            // Whatever came out serialises.
+            serde_json::to_string(&d.body).unwrap();
+        }
+    }
+}
+
+/// The YNL files in `dir`, sorted.
+fn yaml_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
 #[test]
+fn random_messages_for_every_test_spec_decode_without_panic() {
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let files = yaml_files(&test_specs_dir());
+    assert!(files.len() >= 4, "{files:?}");
+    for path in files {
+        let fam = nlwire_schema::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        random_messages_decode_without_panic(&fam, &mut rng);
+    }
+}
+
+/// Conformance corpus: every kernel spec that loads.
+#[nlwire_testkit::test(kernel_specs)]
 fn random_messages_for_every_kernel_spec_decode_without_panic() {
-    let dir = format!("{}/../../shared/ynl-specs", env!("CARGO_MANIFEST_DIR"));
+    let dir = nlwire_testkit::kernel_specs_dir();
     let mut rng = Rng(0x9e3779b97f4a7c15);
     let mut specs = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|x| x != "yaml") {
-            continue;
-        }
+    for path in yaml_files(&dir) {
         let Ok(fam) = nlwire_schema::load(&path) else {
             continue;
         };
         specs += 1;
-        for op in fam.ops.list.iter().filter(|o| o.attr_set.is_some()) {
-            for round in 0..100 {
-                let mut b = nlwire::MsgBuf::new();
-                let m = if fam.protocol.is_genetlink() {
-                    b.start_genl_msg(
-                        0x20,
-                        if round % 2 == 0 { NLM_F_REQUEST } else { 0 },
-                        op.req_value.or(op.rsp_value).unwrap_or(1) as u8,
-                        1,
-                    )
-                } else {
-                    b.start_msg(op.rsp_value.or(op.req_value).unwrap_or(16), 0)
-                };
-                let size = super::message::struct_size(&fam, op.fixed_header);
-                for _ in 0..size {
-                    b.put(&[rng.next() as u8]);
-                }
-                let mut attrs = Vec::new();
-                random_attrs(&fam, op.attr_set, &mut rng, 0, &mut attrs);
-                b.put(&attrs);
-                b.end_msg(m).unwrap();
-                let bytes = b.to_vec();
-                let msg = Messages::new(&bytes).next().unwrap().unwrap();
-                let d = decode_msg(&fam, &msg, Some(op));
-                // Whatever came out serialises.
-                serde_json::to_string(&d.body).unwrap();
-            }
-        }
+        random_messages_decode_without_panic(&fam, &mut rng);
     }
-    assert!(specs >= 20, "only {specs} kernel specs loaded from {dir}");
+    assert!(
+        specs >= 20,
+        "only {specs} kernel specs loaded from {}",
+        dir.display()
+    );
 }
 
 #[test]
@@ -391,6 +472,7 @@ attribute-sets:
       - {name: list, type: indexed-array, sub-type: nest, nested-attributes: item}
       - {name: ids, type: indexed-array, sub-type: u32}
       - {name: item, type: nest, nested-attributes: item}
+      - {name: uuid, type: binary, display-hint: uuid}
   - name: item
     attributes:
       - {name: id, type: u32}
@@ -404,7 +486,8 @@ operations:
         "flag": true, "small": -5, "big": u64::MAX, "var": 1u64 << 40, "neg": -7,
         "be": 258, "colour": "blue", "bits": ["a", "c"], "bf": {"value": ["b"], "selector": ["a", "b"]},
         "words": [1, 2, 3], "blob": "00ff10", "mac": "00:11:22:33:44:55", "names": ["x", "y"],
-        "list": [{"id": 1, "label": "one"}, {"id": 2}], "ids": [7, 8], "item": {"id": 9}
+        "list": [{"id": 1, "label": "one"}, {"id": 2}], "ids": [7, 8], "item": {"id": 9},
+        "uuid": "12345678-9abc-def0-1234-56789abcdef0"
     });
     let (bytes, d) = round_trip(&fam, "set", input.clone());
     assert!(d.problems.is_empty(), "{:?}", d.problems);
@@ -453,10 +536,7 @@ fn builtin_specs_load_and_survive_random_messages() {
 
 #[test]
 fn builtin_ovs_flow_round_trips_a_flow_with_actions() {
-    let Some(s) = crate::specs::builtin("ovs_flow") else {
-        panic!("ovs_flow is built in (nlwire_schema::builtin)");
-    };
-    let fam = nlwire_schema::load_str(s.text, s.file).unwrap();
+    let fam = builtin("ovs_flow");
     let input = json!({
         "dp-ifindex": 7,
         "key": {
@@ -473,10 +553,7 @@ fn builtin_ovs_flow_round_trips_a_flow_with_actions() {
 
 #[test]
 fn builtin_ovs_ct_limit_zone_limits_are_a_list_of_structs() {
-    let Some(s) = crate::specs::builtin("ovs_ct_limit") else {
-        panic!("ovs_ct_limit is built in (nlwire_schema::builtin)");
-    };
-    let fam = nlwire_schema::load_str(s.text, s.file).unwrap();
+    let fam = builtin("ovs_ct_limit");
     let input = json!({
         "dp-ifindex": 4,
         "zone-limit": [
@@ -519,10 +596,7 @@ fn builtin_ovs_ct_limit_zone_limits_are_a_list_of_structs() {
 /// POP_VLAN actions nested 16,000 deep and overflowed the stack when printed.
 #[test]
 fn regression_fuzz_hostile_repeats_nested_one_list_level_per_repeat() {
-    let Some(s) = crate::specs::builtin("ovs_flow") else {
-        panic!("ovs_flow is built in (nlwire_schema::builtin)");
-    };
-    let fam = nlwire_schema::load_str(s.text, s.file).unwrap();
+    let fam = builtin("ovs_flow");
     let actions = |n: usize| {
         let mut b = nlwire::MsgBuf::new();
         let m = b.start_genl_msg(0x20, NLM_F_REQUEST, 1, 1);

@@ -1,21 +1,28 @@
-//! Helpers shared by the CLI's integration tests: run the built binary, find the
-//! kernel's YNL specs.
+//! Helpers shared by the CLI's integration tests: run the built binary, find the test
+//! specs (`tests/specs`) or the kernel's (the opt-in conformance corpus).
 #![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// The kernel's YNL specs, `../shared/ynl-specs` from the repository root.
-pub fn kernel_specs() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/ynl-specs"
-    ))
+/// The test specs: small netdev, ethtool, rt-link and rt-addr schemas written for these
+/// tests, in `tests/specs` of this package.
+pub fn test_specs() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs"))
 }
 
-/// A kernel spec file by name (`netdev` → `.../netdev.yaml`).
+/// A test spec file by name (`netdev` → `.../tests/specs/netdev.yaml`).
+pub fn test_spec(name: &str) -> String {
+    test_specs()
+        .join(format!("{name}.yaml"))
+        .display()
+        .to_string()
+}
+
+/// A kernel spec file by name, from the directory named by `NLWIRE_KERNEL_SPECS`: for
+/// tests marked `#[nlwire_testkit::test(kernel_specs)]`.
 pub fn kernel_spec(name: &str) -> String {
-    kernel_specs()
+    nlwire_testkit::kernel_specs_dir()
         .join(format!("{name}.yaml"))
         .display()
         .to_string()
@@ -57,28 +64,4 @@ pub fn tmp(name: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("nlwire-cli-tests");
     std::fs::create_dir_all(&d).unwrap();
     d.join(name)
-}
-
-/// True when running as root. Otherwise prints a loud banner and returns false (the test
-/// then passes as skipped), or fails when `NLWIRE_REQUIRE_ROOT=1` (CI runs as root), as
-/// the transport's kernel tests do.
-pub fn privileged(what: &str) -> bool {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let euid = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|u| u.parse::<u32>().ok());
-    if euid == Some(0) {
-        return true;
-    }
-    let msg = format!(
-        "!!! SKIPPED: {what} needs root (network namespaces, CAP_NET_ADMIN).\n\
-         !!! fix: run the tests as root; set NLWIRE_REQUIRE_ROOT=1 to make this a failure."
-    );
-    if std::env::var("NLWIRE_REQUIRE_ROOT").as_deref() == Ok("1") {
-        panic!("{msg}");
-    }
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("\n{msg}\n").as_bytes());
-    false
 }
