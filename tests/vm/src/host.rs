@@ -1,154 +1,13 @@
-//! Finding things on the host: qemu, the guest kernel and its modules, busybox, the shared
-//! libraries of a binary, module dependencies.
+//! Finding things on the host. Whether the pieces are there (qemu, the guest kernel and
+//! its modules, busybox: only files are looked at) is `nlwire_testkit_probe::vm`, shared
+//! with `#[nlwire_testkit::test(vm)]`; what needs a tool or reads the pieces (module
+//! decompression, the shared libraries of a binary, the PVH kernel) is here.
 
-use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The directory `tests/vm/setup.sh` unpacks openvswitch-switch into (`$NLWIRE_VM_CACHE`,
-/// default `/var/cache/nlwire-vm`).
-pub(crate) fn cache_dir() -> PathBuf {
-    std::env::var_os("NLWIRE_VM_CACHE")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/var/cache/nlwire-vm"))
-}
-
-/// `name` looked up in `$PATH`.
-pub(crate) fn which(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| is_executable(p))
-}
-
-pub(crate) fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    fs::metadata(p)
-        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
-}
-
-/// Splits "6.1.0-56-amd64" into comparable parts: numbers compare as numbers.
-fn version_key(v: &str) -> Vec<(u64, String)> {
-    v.split(['.', '-', '+', '~'])
-        .map(|part| {
-            let digits: String = part.chars().take_while(|c| c.is_ascii_digit()).collect();
-            (
-                digits.parse().unwrap_or(0),
-                part[digits.len()..].to_string(),
-            )
-        })
-        .collect()
-}
-
-/// The newest `/boot/vmlinuz-<ver>` whose `/lib/modules/<ver>` exists; returns both.
-pub(crate) fn find_kernel() -> Result<(PathBuf, PathBuf), String> {
-    let mut found = Vec::new();
-    let entries = fs::read_dir("/boot").map_err(|e| format!("cannot list /boot: {e}"))?;
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if let Some(ver) = name.strip_prefix("vmlinuz-") {
-            let mods = Path::new("/lib/modules").join(ver);
-            if mods.join("modules.dep").is_file() {
-                found.push((ver.to_string(), e.path(), mods));
-            }
-        }
-    }
-    found.sort_by_key(|(v, _, _)| version_key(v));
-    match found.pop() {
-        Some((_, k, m)) => Ok((k, m)),
-        None => Err("no /boot/vmlinuz-<ver> with a matching /lib/modules/<ver>/modules.dep \
-                     (apt-get install linux-image-amd64, or set NLWIRE_VM_KERNEL and NLWIRE_VM_MODULES)"
-            .to_string()),
-    }
-}
-
-/// `/lib/modules/<ver>` for a kernel image named `vmlinuz-<ver>`.
-pub(crate) fn modules_for_kernel(kernel: &Path) -> Option<PathBuf> {
-    let name = kernel.file_name()?.to_str()?;
-    let ver = name.strip_prefix("vmlinuz-")?;
-    Some(Path::new("/lib/modules").join(ver))
-}
-
-fn norm_mod(name: &str) -> String {
-    name.replace('-', "_")
-}
-
-/// Module name from a modules.dep path: "kernel/net/nsh/nsh.ko.xz" -> "nsh".
-fn mod_name(path: &str) -> String {
-    let file = path.rsplit('/').next().unwrap_or(path);
-    let stem = file.split(".ko").next().unwrap_or(file);
-    norm_mod(stem)
-}
-
-/// One kernel module to load: its name and the file under the modules dir.
-#[derive(Debug, Clone)]
-pub(crate) struct ModuleFile {
-    pub name: String,
-    pub path: PathBuf,
-}
-
-/// Resolves `wanted` and their dependencies from `modules.dep` into load order
-/// (dependencies first). Built-in modules (modules.builtin) are skipped.
-pub(crate) fn resolve_modules(dir: &Path, wanted: &[String]) -> Result<Vec<ModuleFile>, String> {
-    let dep_path = dir.join("modules.dep");
-    let text = fs::read_to_string(&dep_path)
-        .map_err(|e| format!("cannot read {}: {e}", dep_path.display()))?;
-    let mut deps: HashMap<String, (String, Vec<String>)> = HashMap::new();
-    for line in text.lines() {
-        let Some((m, rest)) = line.split_once(':') else {
-            continue;
-        };
-        let d = rest.split_whitespace().map(mod_name).collect();
-        deps.insert(mod_name(m), (m.to_string(), d));
-    }
-    let builtin: HashSet<String> = fs::read_to_string(dir.join("modules.builtin"))
-        .unwrap_or_default()
-        .lines()
-        .map(mod_name)
-        .collect();
-
-    let mut order = Vec::new();
-    let mut seen = HashSet::new();
-    fn visit(
-        name: &str,
-        deps: &HashMap<String, (String, Vec<String>)>,
-        builtin: &HashSet<String>,
-        seen: &mut HashSet<String>,
-        order: &mut Vec<String>,
-        dir: &Path,
-    ) -> Result<(), String> {
-        if !seen.insert(name.to_string()) || builtin.contains(name) {
-            return Ok(());
-        }
-        let Some((_, ds)) = deps.get(name) else {
-            return Err(format!(
-                "kernel module {name} not found in {}/modules.dep",
-                dir.display()
-            ));
-        };
-        for d in ds {
-            visit(d, deps, builtin, seen, order, dir)?;
-        }
-        order.push(name.to_string());
-        Ok(())
-    }
-    for w in wanted {
-        visit(&norm_mod(w), &deps, &builtin, &mut seen, &mut order, dir)?;
-    }
-    Ok(order
-        .into_iter()
-        .map(|n| {
-            let rel = &deps[&n].0;
-            ModuleFile {
-                path: dir.join(rel),
-                name: n,
-            }
-        })
-        .collect())
-}
+pub(crate) use nlwire_testkit_probe::vm::{ModuleFile, cache_dir, find_ovs_dpctl};
 
 /// Reads a module file, decompressing `.ko.xz` / `.ko.zst` / `.ko.gz` with the host's
 /// `xz` / `zstd` / `gzip`.
@@ -225,19 +84,6 @@ pub(crate) fn shared_libs(binary: &Path) -> Result<Vec<PathBuf>, String> {
         }
     }
     Ok(libs)
-}
-
-/// True if the ELF file at `p` can be read (kernel images are mode 0600 on Debian).
-pub(crate) fn readable(p: &Path) -> Result<(), String> {
-    match fs::File::open(p) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(format!(
-            "{} is not readable by this user ({e}); run as root or `sudo chmod a+r {}`",
-            p.display(),
-            p.display()
-        )),
-        Err(e) => Err(format!("{}: {e}", p.display())),
-    }
 }
 
 /// The kernel to hand to qemu: for a compressed bzImage whose payload is an ELF `vmlinux`
@@ -383,42 +229,6 @@ fn has_pvh_note(elf: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn version_order() {
-        let mut v = ["6.1.0-9-amd64", "6.1.0-56-amd64", "5.10.0-30-amd64"];
-        v.sort_by_key(|s| version_key(s));
-        assert_eq!(v, ["5.10.0-30-amd64", "6.1.0-9-amd64", "6.1.0-56-amd64"]);
-    }
-
-    #[test]
-    fn module_names() {
-        assert_eq!(
-            mod_name("kernel/net/openvswitch/vport-vxlan.ko.xz"),
-            "vport_vxlan"
-        );
-        assert_eq!(mod_name("kernel/lib/libcrc32c.ko"), "libcrc32c");
-    }
-
-    #[test]
-    fn resolve_orders_dependencies_first() {
-        let dir = std::env::temp_dir().join(format!("nlwire-vm-deptest-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        fs::write(
-            dir.join("modules.dep"),
-            "kernel/a.ko: kernel/b.ko kernel/c.ko\nkernel/b.ko: kernel/c.ko\nkernel/c.ko:\nkernel/d-x.ko: kernel/c.ko\n",
-        )
-        .unwrap();
-        fs::write(dir.join("modules.builtin"), "kernel/e.ko\n").unwrap();
-        let names = |w: &[&str]| {
-            let w: Vec<String> = w.iter().map(|s| s.to_string()).collect();
-            resolve_modules(&dir, &w).map(|v| v.into_iter().map(|m| m.name).collect::<Vec<_>>())
-        };
-        assert_eq!(names(&["a"]).unwrap(), ["c", "b", "a"]);
-        assert_eq!(names(&["d_x", "a", "e"]).unwrap(), ["c", "d_x", "b", "a"]);
-        assert!(names(&["nope"]).unwrap_err().contains("nope"));
-        fs::remove_dir_all(&dir).unwrap();
-    }
 
     /// A minimal ELF64 with one PT_NOTE segment holding `note_type`.
     fn elf_with_note(note_type: u32) -> Vec<u8> {

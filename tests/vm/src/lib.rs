@@ -17,10 +17,10 @@
 //!
 //! Booting costs seconds, so a test binary boots **once** and runs all its VM tests inside:
 //! the inner tests are `#[ignore]`d (a plain `cargo test` on the host lists them as
-//! ignored), and one ordinary outer test, made by [`vm_runner!`], boots the VM with this
-//! very binary and the libtest arguments `<filter> --ignored --test-threads=1`. Inside the
-//! VM the outer test is not `#[ignore]`d, so `--ignored` leaves it out: no recursion
-//! (and [`run_self_in_vm`] also returns at once when [`in_vm`] is true).
+//! ignored), and one outer test, made by [`vm_runner!`], boots the VM with this very binary
+//! and the libtest arguments `<filter> --ignored --test-threads=1`. An outer test that
+//! boots the VM is not `#[ignore]`d (see below), so inside the VM `--ignored` leaves it out:
+//! no recursion (and [`run_self_in_vm`] also returns at once when [`in_vm`] is true).
 //!
 //! ```no_run
 //! // tests/ovs.rs of some crate, with nlwire-vm as a dev-dependency.
@@ -38,15 +38,25 @@
 //! }
 //! ```
 //!
-//! When the VM cannot run here (no qemu, kernel, modules, busybox or ovs-dpctl: see
-//! `tests/vm/setup.sh`) the outer test prints a loud `SKIPPED` banner and passes, unless
-//! `NLWIRE_REQUIRE_VM=1` is set (as in CI): then it fails and names what is missing.
+//! ## When the VM cannot run here
+//!
+//! The outer test is `#[nlwire_testkit::test(vm)]`: when the VM's prerequisites (qemu, a
+//! kernel with the openvswitch module, busybox: [`vm_available`]) are missing **on the
+//! machine that compiles the test crate**, it is `#[ignore]`d and libtest lists it as
+//! `ignored, needs the qemu VM (missing: ...); run bash tests/vm/setup.sh`. Run
+//! `bash tests/vm/setup.sh`, then `cargo clean -p <crate>` (the probe is made when the test
+//! crate is compiled) and test again. With `NLWIRE_REQUIRE_VM=1` at build time (CI) it is
+//! never ignored.
+//!
+//! A VM test that was not ignored but cannot boot (prerequisites missing at run time, or a
+//! piece only its configuration needs, such as `ovs-dpctl`) **fails**, naming each missing
+//! piece: [`run_self_in_vm`] and [`require_vm`] panic, nothing passes as skipped.
 //!
 //! ## Environment
 //! | variable | effect |
 //! |---|---|
-//! | `NLWIRE_REQUIRE_VM=1` | a missing VM prerequisite fails instead of skipping |
-//! | `NLWIRE_VM_TIMEOUT` | seconds; overrides every [`VmConfig::timeout`] (slow CI) |
+//! | `NLWIRE_REQUIRE_VM=1` | at build time: VM tests are never `#[ignore]`d, so a missing VM fails them (CI) |
+//! | `NLWIRE_VM_TIMEOUT` | seconds; overrides every [`VmConfig::timeout`] but a [`VmConfig::fixed_timeout`] (slow CI) |
 //! | `NLWIRE_VM_KERNEL`, `NLWIRE_VM_MODULES` | kernel image and its `/lib/modules/<ver>` |
 //! | `NLWIRE_VM_QEMU`, `NLWIRE_VM_ACCEL` | qemu binary; accelerator (default `tcg`) |
 //! | `NLWIRE_VM_CACHE` | where `setup.sh` unpacked openvswitch-switch (default `/var/cache/nlwire-vm`) |
@@ -64,24 +74,32 @@ mod host;
 mod run;
 
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use nlwire_testkit_probe::vm::{Prerequisites, RequiredFile, env_path};
+
+/// What [`vm_runner!`] expands to uses; not an API.
+#[doc(hidden)]
+pub mod __private {
+    pub use nlwire_testkit_macros::test;
+}
 
 /// Set to `1` in the guest's environment.
 ///
 /// ```
 /// assert_eq!(nlwire_vm::IN_VM_ENV, "NLWIRE_IN_VM");
 /// ```
-pub const IN_VM_ENV: &str = "NLWIRE_IN_VM";
+pub const IN_VM_ENV: &str = nlwire_testkit_probe::IN_VM_ENV;
 
-/// When `1`, a missing VM prerequisite fails the test instead of skipping it (CI sets it).
+/// When `1` while a test crate is compiled, its `#[nlwire_testkit::test(vm)]` tests (the
+/// outer tests of [`vm_runner!`]) are never `#[ignore]`d: a missing VM fails them (CI sets
+/// it).
 ///
 /// ```
-/// let required = std::env::var(nlwire_vm::REQUIRE_VM_ENV).is_ok_and(|v| v == "1");
-/// # let _ = required;
+/// assert_eq!(nlwire_vm::REQUIRE_VM_ENV, "NLWIRE_REQUIRE_VM");
 /// ```
-pub const REQUIRE_VM_ENV: &str = "NLWIRE_REQUIRE_VM";
+pub const REQUIRE_VM_ENV: &str = nlwire_testkit_probe::REQUIRE_VM_ENV;
 
 /// The guest environment variable holding the path of `ovs-dpctl` (set by
 /// [`VmConfig::with_ovs_dpctl`]).
@@ -105,7 +123,7 @@ pub const GUEST_OVS_DPCTL: &str = "/usr/bin/ovs-dpctl";
 /// ```
 /// assert!(nlwire_vm::DEFAULT_MODULES.contains(&"openvswitch"));
 /// ```
-pub const DEFAULT_MODULES: &[&str] = &["crc32c_generic", "openvswitch"];
+pub const DEFAULT_MODULES: &[&str] = nlwire_testkit_probe::vm::DEFAULT_MODULES;
 
 /// A file to put into the initramfs.
 #[derive(Debug, Clone)]
@@ -148,18 +166,14 @@ pub struct VmConfig {
     cmdline: Vec<String>,
     echo: bool,
     pvh: bool,
+    /// Whether `NLWIRE_VM_TIMEOUT` overrides `timeout`.
+    env_timeout: bool,
 }
 
 impl Default for VmConfig {
     fn default() -> Self {
         Self::new()
     }
-}
-
-fn env_path(name: &str) -> Option<PathBuf> {
-    std::env::var_os(name)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
 }
 
 impl VmConfig {
@@ -172,18 +186,20 @@ impl VmConfig {
     /// # let _ = cfg;
     /// ```
     pub fn new() -> Self {
+        // The same defaults and overrides `#[nlwire_testkit::test(vm)]` probes.
+        let defaults = Prerequisites::from_env();
         VmConfig {
             files: Vec::new(),
             file_contents: Vec::new(),
             dirs: Vec::new(),
             env: Vec::new(),
-            modules: DEFAULT_MODULES.iter().map(|s| s.to_string()).collect(),
+            modules: defaults.modules,
             timeout: Duration::from_secs(120),
             memory_mib: 1024,
             cpus: 2,
-            kernel: env_path("NLWIRE_VM_KERNEL"),
-            modules_dir: env_path("NLWIRE_VM_MODULES"),
-            qemu: env_path("NLWIRE_VM_QEMU"),
+            kernel: defaults.kernel,
+            modules_dir: defaults.modules_dir,
+            qemu: defaults.qemu,
             busybox: None,
             accel: std::env::var("NLWIRE_VM_ACCEL")
                 .ok()
@@ -192,6 +208,7 @@ impl VmConfig {
             cmdline: Vec::new(),
             echo: true,
             pvh: std::env::var("NLWIRE_VM_PVH").map_or(true, |v| v != "0"),
+            env_timeout: true,
         }
     }
 
@@ -318,7 +335,7 @@ impl VmConfig {
     }
 
     /// Bounds the whole run (initramfs, boot, the binary, poweroff); default 120 s.
-    /// `NLWIRE_VM_TIMEOUT` (seconds) overrides it.
+    /// `NLWIRE_VM_TIMEOUT` (seconds) overrides it, unless [`VmConfig::fixed_timeout`].
     ///
     /// ```
     /// let cfg = nlwire_vm::VmConfig::new().timeout(std::time::Duration::from_secs(60));
@@ -326,6 +343,18 @@ impl VmConfig {
     /// ```
     pub fn timeout(mut self, t: Duration) -> Self {
         self.timeout = t;
+        self
+    }
+
+    /// Keeps [`VmConfig::timeout`] even when `NLWIRE_VM_TIMEOUT` is set: for a run that is
+    /// meant to time out (a test of the timeout itself), not for one that might be slow.
+    ///
+    /// ```
+    /// let cfg = nlwire_vm::VmConfig::new().timeout(std::time::Duration::from_secs(8)).fixed_timeout();
+    /// # let _ = cfg;
+    /// ```
+    pub fn fixed_timeout(mut self) -> Self {
+        self.env_timeout = false;
         self
     }
 
@@ -459,12 +488,34 @@ impl VmConfig {
         run::resolve(self).map(|_| ())
     }
 
+    /// What this configuration needs on the host, for the probe
+    /// (`nlwire_testkit_probe::vm`, shared with `#[nlwire_testkit::test(vm)]`).
+    fn prerequisites(&self) -> Prerequisites {
+        Prerequisites {
+            qemu: self.qemu.clone(),
+            kernel: self.kernel.clone(),
+            modules_dir: self.modules_dir.clone(),
+            busybox: self.busybox.clone(),
+            modules: self.modules.clone(),
+            files: self
+                .files
+                .iter()
+                .map(|f| RequiredFile {
+                    guest: f.guest.clone(),
+                    host: f.host.clone(),
+                    hint: f.hint.clone(),
+                })
+                .collect(),
+        }
+    }
+
     /// The configuration with the environment overrides applied.
     fn effective(&self) -> VmConfig {
         let mut c = self.clone();
         if let Some(secs) = std::env::var("NLWIRE_VM_TIMEOUT")
             .ok()
             .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|_| self.env_timeout)
         {
             c.timeout = Duration::from_secs_f64(secs.max(1.0));
         }
@@ -642,64 +693,47 @@ pub fn in_vm() -> bool {
     std::env::var(IN_VM_ENV).is_ok_and(|v| v == "1")
 }
 
-/// True if `NLWIRE_REQUIRE_VM=1`.
-fn vm_required() -> bool {
-    std::env::var(REQUIRE_VM_ENV).is_ok_and(|v| v.trim() == "1")
-}
-
-/// The skip policy. Returns true when `cfg` can run here. Otherwise prints a loud banner
-/// naming `what` and the missing pieces straight to the process's stderr (not captured by
-/// libtest, so it shows in a plain `cargo test`) and returns false — or, with
-/// `NLWIRE_REQUIRE_VM=1`, panics with the same message.
+/// Panics, naming `what` and each missing piece, unless `cfg` can run here. The first line
+/// of a VM test that calls [`run_in_vm`] itself; mark the test
+/// `#[nlwire_testkit::test(vm)]` so that it is ignored, not failed, on a machine that was
+/// built without the VM.
 ///
 /// ```no_run
-/// #[test]
+/// #[nlwire_testkit::test(vm)]
 /// fn needs_vm() {
 ///     let cfg = nlwire_vm::VmConfig::new();
-///     if !nlwire_vm::vm_or_skip("needs_vm", &cfg) {
-///         return;
-///     }
+///     nlwire_vm::require_vm("needs_vm", &cfg);
 ///     // ... run_in_vm(...)
 /// }
 /// ```
-pub fn vm_or_skip(what: &str, cfg: &VmConfig) -> bool {
-    match cfg.check() {
-        Ok(()) => true,
-        Err(missing) => {
-            skip_or_panic(what, &missing);
-            false
-        }
+pub fn require_vm(what: &str, cfg: &VmConfig) {
+    if let Err(missing) = cfg.check() {
+        unavailable(what, &missing);
     }
 }
 
-fn skip_or_panic(what: &str, missing: &str) {
-    if vm_required() {
-        panic!(
-            "{what}: the VM is required ({REQUIRE_VM_ENV}=1) but cannot run: {missing}\n\
-             fix: run `bash tests/vm/setup.sh` (see tests/vm/README.md)"
-        );
-    }
-    let bar = "=".repeat(78);
-    let msg = format!(
-        "\n{bar}\n!!! SKIPPED: {what} needs the qemu VM, which cannot run here.\n!!! missing: {missing}\n\
-         !!! fix: `bash tests/vm/setup.sh`; set {REQUIRE_VM_ENV}=1 to make this a failure.\n{bar}\n"
-    );
-    // Straight to fd 2: libtest captures eprintln! but not this.
-    let _ = std::io::stderr().write_all(msg.as_bytes());
+fn unavailable(what: &str, missing: &str) -> ! {
+    panic!(
+        "{what} needs the qemu VM, which cannot run here.\n\
+         missing: {missing}\n\
+         fix: run `bash tests/vm/setup.sh` (see tests/vm/README.md). Built without the VM (and \
+         without {REQUIRE_VM_ENV}=1), a #[nlwire_testkit::test(vm)] test is ignored instead; \
+         `cargo clean -p <crate>` makes the next build probe again."
+    )
 }
 
 /// The body of the outer test of the boot-once pattern (what [`vm_runner!`] expands to).
 ///
-/// On the host: applies the skip policy ([`vm_or_skip`]), then boots the VM with
-/// `current_exe() [filter] --ignored --test-threads=1 --color=never` (plus `--nocapture` /
-/// `--show-output` when the host run had them), and panics unless the guest tests passed
-/// and at least one ran. Returns the outcome, or `None` when skipped. In the VM it
-/// returns `None` at once, so it can never recurse.
+/// On the host: checks the prerequisites ([`require_vm`]: a missing one panics, naming it),
+/// then boots the VM with `current_exe() [filter] --ignored --test-threads=1 --color=never`
+/// (plus `--nocapture` / `--show-output` when the host run had them), and panics unless
+/// the guest tests passed and at least one ran. Returns the outcome. In the VM it returns
+/// `None` at once, so it can never recurse.
 ///
 /// The filter is libtest's: a substring of the test names (`""` runs every ignored test).
 ///
 /// ```no_run
-/// #[test]
+/// #[nlwire_testkit::test(vm)]
 /// fn ovs_in_vm() {
 ///     nlwire_vm::run_self_in_vm("vm_", &nlwire_vm::VmConfig::new().with_ovs_dpctl());
 /// }
@@ -709,9 +743,7 @@ pub fn run_self_in_vm(filter: &str, cfg: &VmConfig) -> Option<VmOutcome> {
         return None;
     }
     let what = format!("the VM tests matching {filter:?}");
-    if !vm_or_skip(&what, cfg) {
-        return None;
-    }
+    require_vm(&what, cfg);
     let exe = std::env::current_exe().expect("current_exe");
     let mut args: Vec<&str> = Vec::new();
     if !filter.is_empty() {
@@ -726,10 +758,7 @@ pub fn run_self_in_vm(filter: &str, cfg: &VmConfig) -> Option<VmOutcome> {
     }
     let out = match run_in_vm(&exe, &args, cfg) {
         Ok(out) => out,
-        Err(VmError::Unavailable(missing)) => {
-            skip_or_panic(&what, &missing);
-            return None;
-        }
+        Err(VmError::Unavailable(missing)) => unavailable(&what, &missing),
         Err(e) => panic!("{what}: {e}"),
     };
     let tail = |s: &str| {
@@ -762,14 +791,7 @@ pub fn run_self_in_vm(filter: &str, cfg: &VmConfig) -> Option<VmOutcome> {
 /// }
 /// ```
 pub fn find_ovs_dpctl() -> Option<PathBuf> {
-    let ovs = host::cache_dir().join("ovs");
-    [
-        ovs.join("usr/bin/ovs-dpctl"),
-        ovs.join("usr/sbin/ovs-dpctl"),
-    ]
-    .into_iter()
-    .find(|p| host::is_executable(p))
-    .or_else(|| host::which("ovs-dpctl"))
+    host::find_ovs_dpctl()
 }
 
 /// Guest side: the path of `ovs-dpctl` (`$NLWIRE_OVS_DPCTL`, default [`GUEST_OVS_DPCTL`]).
@@ -782,10 +804,13 @@ pub fn ovs_dpctl() -> PathBuf {
     env_path(OVS_DPCTL_ENV).unwrap_or_else(|| PathBuf::from(GUEST_OVS_DPCTL))
 }
 
-/// Defines the outer `#[test]` of the boot-once pattern: `vm_runner!(name, filter)` or
+/// Defines the outer test of the boot-once pattern: `vm_runner!(name, filter)` or
 /// `vm_runner!(name, filter, config)`. It calls [`run_self_in_vm`] with `filter` (a
 /// substring of the inner tests' names) and the [`VmConfig`] (default `VmConfig::new()`).
 /// Attributes (doc comments, `#[cfg]`) may precede the name.
+///
+/// The test is `#[nlwire_testkit::test(vm)]`: built on a machine without the VM, libtest
+/// lists it as `ignored, needs the qemu VM (missing: ...)` (see the [crate docs](crate)).
 ///
 /// ```no_run
 /// nlwire_vm::vm_runner!(
@@ -802,7 +827,7 @@ macro_rules! vm_runner {
     };
     ($(#[$attr:meta])* $name:ident, $filter:expr, $cfg:expr $(,)?) => {
         $(#[$attr])*
-        #[test]
+        #[$crate::__private::test(vm)]
         fn $name() {
             let cfg: $crate::VmConfig = $cfg;
             $crate::run_self_in_vm($filter, &cfg);

@@ -24,67 +24,12 @@ pub(crate) struct Resolved {
 }
 
 pub(crate) fn resolve(cfg: &VmConfig) -> Result<Resolved, String> {
-    let mut missing = Vec::new();
-    let qemu = match &cfg.qemu {
-        Some(q) => Some(q.clone()),
-        None => host::which("qemu-system-x86_64"),
-    };
-    match &qemu {
-        Some(q) if host::is_executable(q) => {}
-        Some(q) => missing.push(format!("qemu: {} is not an executable file", q.display())),
-        None => missing
-            .push("qemu-system-x86_64 not in PATH (apt-get install qemu-system-x86)".to_string()),
-    }
-    let kernel_and_mods = match (&cfg.kernel, &cfg.modules_dir) {
-        (Some(k), Some(m)) => Ok((k.clone(), m.clone())),
-        (Some(k), None) => host::modules_for_kernel(k).map(|m| (k.clone(), m)).ok_or_else(|| {
-            format!("cannot derive the modules dir from kernel {} (name it vmlinuz-<ver> or set the modules dir)", k.display())
-        }),
-        (None, m) => host::find_kernel().map(|(k, found)| (k, m.clone().unwrap_or(found))),
-    };
-    let mut modules = Vec::new();
-    let mut kernel = PathBuf::new();
-    match kernel_and_mods {
-        Ok((k, m)) => {
-            if let Err(e) = host::readable(&k) {
-                missing.push(format!("kernel: {e}"));
-            }
-            match host::resolve_modules(&m, &cfg.modules) {
-                Ok(v) => modules = v,
-                Err(e) => missing.push(format!("modules: {e} (apt-get install linux-image-amd64)")),
-            }
-            kernel = k;
-        }
-        Err(e) => missing.push(format!("kernel: {e}")),
-    }
-    let busybox = cfg
-        .busybox
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("/bin/busybox"));
-    if !host::is_executable(&busybox) {
-        missing.push(format!(
-            "busybox: {} not found (apt-get install busybox-static)",
-            busybox.display()
-        ));
-    }
-    for f in &cfg.files {
-        if !f.host.is_file() {
-            let hint = f
-                .hint
-                .as_deref()
-                .map(|h| format!(" ({h})"))
-                .unwrap_or_default();
-            missing.push(format!("{}: {} not found{hint}", f.guest, f.host.display()));
-        }
-    }
-    if !missing.is_empty() {
-        return Err(missing.join("; "));
-    }
+    let found = cfg.prerequisites().check()?;
     Ok(Resolved {
-        qemu: qemu.unwrap_or_default(),
-        kernel,
-        modules,
-        busybox,
+        qemu: found.qemu,
+        kernel: found.kernel,
+        modules: found.modules,
+        busybox: found.busybox,
     })
 }
 

@@ -1,8 +1,9 @@
 //! The harness's own contract: exit codes and output come back, the timeout kills qemu,
 //! missing prerequisites are named. Each VM test boots a minimal VM (busybox only, no
-//! modules), a few seconds each.
+//! modules), a few seconds each. Built without the VM they are listed as
+//! `ignored, needs the qemu VM (missing: ...)` (`#[nlwire_testkit::test(vm)]`).
 
-use nlwire_vm::{VmConfig, VmError, run_in_vm, vm_or_skip};
+use nlwire_vm::{VmConfig, VmError, require_vm, run_in_vm};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -12,12 +13,10 @@ fn minimal() -> VmConfig {
         .timeout(Duration::from_secs(60))
 }
 
-#[test]
+#[nlwire_testkit::test(vm)]
 fn exit_code_output_and_env_come_back() {
     let cfg = minimal().env("GREETING", "hello from the guest");
-    if !vm_or_skip("exit_code_output_and_env_come_back", &cfg) {
-        return;
-    }
+    require_vm("exit_code_output_and_env_come_back", &cfg);
     let script = r#"echo "$GREETING"; echo "args: $0"; echo to-stderr >&2; exit 7"#;
     let out = run_in_vm(
         Path::new("/bin/busybox"),
@@ -37,16 +36,11 @@ fn exit_code_output_and_env_come_back() {
     assert!(out.boot_time > Duration::ZERO && out.total_time > out.boot_time);
 }
 
-#[test]
+#[nlwire_testkit::test(vm)]
 fn timeout_kills_qemu() {
-    if std::env::var_os("NLWIRE_VM_TIMEOUT").is_some() {
-        eprintln!("timeout_kills_qemu: skipped, NLWIRE_VM_TIMEOUT overrides the short timeout");
-        return;
-    }
-    let cfg = minimal().timeout(Duration::from_secs(8));
-    if !vm_or_skip("timeout_kills_qemu", &cfg) {
-        return;
-    }
+    // fixed_timeout: NLWIRE_VM_TIMEOUT (for slow machines) must not lengthen this one.
+    let cfg = minimal().timeout(Duration::from_secs(8)).fixed_timeout();
+    require_vm("timeout_kills_qemu", &cfg);
     let start = Instant::now();
     let err = run_in_vm(Path::new("/bin/busybox"), &["sleep", "1000"], &cfg).unwrap_err();
     assert!(matches!(err, VmError::Timeout { .. }), "{err}");
@@ -80,13 +74,11 @@ fn missing_prerequisites_are_named() {
     }
 }
 
-#[test]
+#[nlwire_testkit::test(vm)]
 fn failed_insmod_is_a_guest_error() {
     // libcrc32c without a crc32c implementation (crc32c_generic) refuses to load.
     let cfg = minimal().modules(&["libcrc32c"]);
-    if !vm_or_skip("failed_insmod_is_a_guest_error", &cfg) {
-        return;
-    }
+    require_vm("failed_insmod_is_a_guest_error", &cfg);
     match run_in_vm(Path::new("/bin/busybox"), &["true"], &cfg) {
         Err(VmError::Guest { message, .. }) => {
             assert!(message.contains("insmod libcrc32c failed"), "{message}")

@@ -1,6 +1,7 @@
 //! Self-test of the VM harness, using the boot-once pattern it offers: `ovs_in_vm` boots the
 //! VM once and runs the `#[ignore]`d `vm_*` tests of this binary inside, where the
-//! openvswitch module is loaded and `ovs-dpctl` is at `nlwire_vm::ovs_dpctl()`.
+//! openvswitch module is loaded and `ovs-dpctl` is at `nlwire_vm::ovs_dpctl()`. Built
+//! without the VM, `ovs_in_vm` is listed as `ignored, needs the qemu VM (missing: ...)`.
 
 use std::path::Path;
 use std::process::Command;
