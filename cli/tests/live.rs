@@ -10,6 +10,7 @@ mod common;
 use std::process::Command;
 
 use common::{json_ok, kernel_spec, nlwire, stderr, stdout, test_spec, test_specs};
+use nlwire_testkit::netns;
 use serde_json::Value;
 
 #[test]
@@ -430,10 +431,7 @@ fn monitor_prints_link_notifications_in_a_fresh_netns() {
         bin = env!("CARGO_BIN_EXE_nlwire"),
         spec = test_spec("rt-link"),
     );
-    let o = Command::new("unshare")
-        .args(["-n", "sh", "-c", &script])
-        .output()
-        .unwrap();
+    let o = netns::command("sh").args(["-c", &script]).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let line = stdout(&o);
     let v: Value = serde_json::from_str(line.trim()).unwrap();
@@ -459,10 +457,7 @@ fn monitor_reports_lost_events_and_keeps_listening() {
         err = err.display(),
         out = out.display(),
     );
-    let o = Command::new("unshare")
-        .args(["-n", "sh", "-c", &script])
-        .output()
-        .unwrap();
+    let o = netns::command("sh").args(["-c", &script]).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let e = std::fs::read_to_string(&err).unwrap();
     assert!(
@@ -501,10 +496,8 @@ fn monitor_unknown_group() {
 #[nlwire_testkit::test(root)]
 fn monitor_timeout_in_a_fresh_netns() {
     let spec = test_spec("netdev");
-    let o = Command::new("unshare")
+    let o = netns::command(env!("CARGO_BIN_EXE_nlwire"))
         .args([
-            "-n",
-            env!("CARGO_BIN_EXE_nlwire"),
             "monitor",
             "--spec",
             &spec,
