@@ -2,35 +2,17 @@
 //! attributes and a datagram of 16,000 tiny attributes decode with zero allocations and
 //! a bounded walk.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use nlwire::consts::*;
 use nlwire::{AttrIndex, AttrKind, AttrPolicy, Attrs, Error, Limits, Messages, MsgBuf, Policy};
 
-struct Counting;
-
-thread_local! {
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.with(|c| c.set(c.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use nlwire_testkit::alloc::CountingAlloc;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAlloc = CountingAlloc;
 
 fn allocations_in<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = ALLOCS.with(Cell::get);
-    let r = f();
-    (r, ALLOCS.with(Cell::get) - before)
+    let (r, usage) = nlwire_testkit::alloc::measure(f);
+    (r, usage.allocs)
 }
 
 static NEST: Policy = Policy::new(

@@ -1,8 +1,9 @@
 //! `nlwire::sock` against the host kernel's generic netlink (nlctrl, netdev, ethtool):
 //! resolution, dumps, big replies, forged replies from another socket, ENOBUFS recovery,
-//! the family cache and the socket pool. Needs Linux; the forgery test needs root
-//! (CAP_NET_ADMIN to unicast to another port), as in CI: without it, it prints a SKIPPED
-//! banner, or fails with `NLWIRE_REQUIRE_ROOT=1`.
+//! the family cache and the socket pool. Needs Linux; the forgery and forced-rcvbuf tests
+//! need root (CAP_NET_ADMIN), as in CI: `#[nlwire_testkit::test(root)]`, so built as
+//! another user they are listed as `ignored, needs root ...` (with `NLWIRE_REQUIRE_ROOT=1`
+//! at build time they are never ignored, and fail without root).
 
 #![cfg(target_os = "linux")]
 
@@ -22,9 +23,6 @@ fn getfamily(name: &str) -> Transaction {
 fn resolve_nlctrl_and_dump_all_families() {
     let mut sock = Socket::open(NETLINK_GENERIC).unwrap();
     assert_ne!(sock.port_id(), 0);
-    if privileged("SO_RCVBUFFORCE") {
-        assert!(sock.rcvbuf() >= 4 << 20, "rcvbuf {}", sock.rcvbuf());
-    }
     let ctrl = sock.resolve_family("nlctrl").unwrap();
     assert_eq!(ctrl.id, GENL_ID_CTRL);
     assert!(ctrl.mcast_group("notify").is_some(), "{ctrl:?}");
@@ -35,6 +33,13 @@ fn resolve_nlctrl_and_dump_all_families() {
         assert!(names.contains(&want), "{want} missing from {names:?}");
     }
     assert_eq!(sock.stats().foreign_sender_dropped, 0);
+}
+
+/// As root, SO_RCVBUFFORCE takes the receive buffer past net.core.rmem_max.
+#[nlwire_testkit::test(root)]
+fn rcvbuf_is_forced_to_4_mib_as_root() {
+    let sock = Socket::open(NETLINK_GENERIC).unwrap();
+    assert!(sock.rcvbuf() >= 4 << 20, "rcvbuf {}", sock.rcvbuf());
 }
 
 #[test]
@@ -221,12 +226,10 @@ fn transact_multiple_resolves_each_request() {
     }
 }
 
-/// Forged replies from a second user-space netlink socket to our port id.
-#[test]
+/// Forged replies from a second user-space netlink socket to our port id (root: unicast
+/// from one netlink socket to another port needs CAP_NET_ADMIN).
+#[nlwire_testkit::test(root)]
 fn forged_replies_from_another_socket_are_dropped_and_counted() {
-    if !privileged("unicast from one netlink socket to another port") {
-        return;
-    }
     // Unconnected: the kernel delivers the forgeries; the socket must drop them.
     let mut sock = SocketOptions::new(NETLINK_GENERIC)
         .connect(false)
@@ -376,28 +379,4 @@ fn ack_on_request_and_no_reply_inference_against_the_kernel() {
         .map(|m| matches!(m.unwrap().kind().unwrap(), MsgKind::Error(_)))
         .collect();
     assert_eq!(kinds, [false], "no ACK without NLM_F_ACK");
-}
-
-/// True when running as root. Otherwise prints a loud banner and returns false (the test
-/// then passes as skipped), or fails when `NLWIRE_REQUIRE_ROOT=1` (CI runs as root).
-fn privileged(what: &str) -> bool {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let euid = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|u| u.parse::<u32>().ok());
-    if euid == Some(0) {
-        return true;
-    }
-    let msg = format!(
-        "!!! SKIPPED: {what} needs root (CAP_SYS_ADMIN/CAP_NET_ADMIN).\n\
-         !!! fix: run the tests as root; set NLWIRE_REQUIRE_ROOT=1 to make this a failure."
-    );
-    if std::env::var("NLWIRE_REQUIRE_ROOT").as_deref() == Ok("1") {
-        panic!("{msg}");
-    }
-    // Straight to stderr, past the test harness's output capture, like the VM harness.
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("\n{msg}\n").as_bytes());
-    false
 }

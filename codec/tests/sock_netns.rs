@@ -1,7 +1,10 @@
 //! `nlwire::sock` with rtnetlink, each test in a fresh network namespace made by
-//! `unshare(CLONE_NEWNET)` in a thread of its own (sockets opened in that thread live in
-//! the namespace, which disappears with its last socket: nothing to clean up). Needs root:
-//! without it the tests print a SKIPPED banner, or fail with `NLWIRE_REQUIRE_ROOT=1`.
+//! `unshare(CLONE_NEWNET)` in a thread of its own (`nlwire_testkit::netns::in_new_netns`:
+//! sockets opened in that thread live in the namespace, which disappears with its last
+//! socket: nothing to clean up). Needs root: the tests are
+//! `#[nlwire_testkit::test(root)]`, so built as another user they are listed as
+//! `ignored, needs root ...` (with `NLWIRE_REQUIRE_ROOT=1` at build time they are never
+//! ignored, and fail without root).
 //!
 //! Links are bridges: this CI kernel has no `dummy` module; `bridge`, `veth` and `ifb` are
 //! built in.
@@ -16,6 +19,7 @@ use nlwire::sock::{Error, Listener, ReplyKind, Socket, SocketOptions, Transactio
 use nlwire::zerocopy::native_endian::{I32, U16, U32};
 use nlwire::zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 use nlwire::{AttrIndex, AttrKind, AttrPolicy, MsgBuf, Policy};
+use nlwire_testkit::netns::{enter_new_netns, in_new_netns};
 
 // --- rtnetlink, the few pieces these tests need -------------------------------------
 
@@ -79,29 +83,6 @@ static LINK: Policy = Policy::new(
     ],
 );
 const LINK_ATTRS_AT: usize = 16 + 16;
-
-/// Runs `f` in a thread inside a new network namespace (skipped without root, see
-/// [`privileged`]).
-fn in_netns(f: impl FnOnce() + Send) {
-    if !privileged("creating a network namespace") {
-        return;
-    }
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            new_netns();
-            f()
-        })
-        .join()
-        .unwrap()
-    })
-}
-
-fn new_netns() {
-    // SAFETY: CLONE_NEWNET changes only this thread's network namespace; no descriptor
-    // table is unshared, so no thread can observe a descriptor from another table.
-    unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
-        .expect("unshare(CLONE_NEWNET): these tests need root");
-}
 
 fn link_msg(t: &mut Transaction, ty: u16, flags: u16, index: i32) -> &mut MsgBuf<'static> {
     t.clear();
@@ -262,35 +243,11 @@ fn count_addresses(
     Ok(n)
 }
 
-/// True when running as root. Otherwise prints a loud banner and returns false (the test
-/// then passes as skipped), or fails when `NLWIRE_REQUIRE_ROOT=1` (CI runs as root).
-fn privileged(what: &str) -> bool {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let euid = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|u| u.parse::<u32>().ok());
-    if euid == Some(0) {
-        return true;
-    }
-    let msg = format!(
-        "!!! SKIPPED: {what} needs root (CAP_SYS_ADMIN/CAP_NET_ADMIN).\n\
-         !!! fix: run the tests as root; set NLWIRE_REQUIRE_ROOT=1 to make this a failure."
-    );
-    if std::env::var("NLWIRE_REQUIRE_ROOT").as_deref() == Ok("1") {
-        panic!("{msg}");
-    }
-    // Straight to stderr, past the test harness's output capture, like the VM harness.
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("\n{msg}\n").as_bytes());
-    false
-}
-
 // --- tests ---------------------------------------------------------------------------
 
-#[test]
+#[nlwire_testkit::test(root)]
 fn link_create_dump_mtu_delete() {
-    in_netns(|| {
+    in_new_netns(|| {
         let mut sock = Socket::open(NETLINK_ROUTE).unwrap();
         create_bridge(&mut sock, "nlw-br0").unwrap();
         // Creating it again: EEXIST from the kernel.
@@ -360,9 +317,9 @@ fn link_create_dump_mtu_delete() {
     });
 }
 
-#[test]
+#[nlwire_testkit::test(root)]
 fn thousand_addresses_in_batches_counted_back_by_dump() {
-    in_netns(|| {
+    in_new_netns(|| {
         let mut sock = Socket::open(NETLINK_ROUTE).unwrap();
         create_bridge(&mut sock, "nlw-addr").unwrap();
         let index = index_of(&mut sock, "nlw-addr") as u32;
@@ -390,9 +347,9 @@ fn thousand_addresses_in_batches_counted_back_by_dump() {
     });
 }
 
-#[test]
+#[nlwire_testkit::test(root)]
 fn dump_interrupted_by_concurrent_changes_and_retry() {
-    in_netns(|| {
+    in_new_netns(|| {
         let mut sock = Socket::open(NETLINK_ROUTE).unwrap();
         create_bridge(&mut sock, "nlw-intr").unwrap();
         let index = index_of(&mut sock, "nlw-intr") as u32;
@@ -486,9 +443,9 @@ fn dump_interrupted_by_concurrent_changes_and_retry() {
     });
 }
 
-#[test]
+#[nlwire_testkit::test(root)]
 fn link_notifications_and_lost_events() {
-    in_netns(|| {
+    in_new_netns(|| {
         let mut sock = Socket::open(NETLINK_ROUTE).unwrap();
         let mut l = Listener::open(NETLINK_ROUTE).unwrap();
         l.join(RTNLGRP_LINK).unwrap();
@@ -529,12 +486,12 @@ fn link_notifications_and_lost_events() {
     });
 }
 
-#[test]
+#[nlwire_testkit::test(root)]
 fn listen_all_nsid_reports_the_peer_namespace() {
     // Namespace A listens with NETLINK_LISTEN_ALL_NSID; namespace B (another thread) gets
     // id 7 in A and creates a link; A's listener sees the notification with nsid 7. This
     // exercises the libc recvmsg path that reads the control message.
-    in_netns(|| {
+    in_new_netns(|| {
         let mut l = Listener::new(
             SocketOptions::new(NETLINK_ROUTE)
                 .listen_all_nsid(true)
@@ -546,7 +503,7 @@ fn listen_all_nsid_reports_the_peer_namespace() {
         let (tid_tx, tid_rx) = mpsc::channel();
         let (go_tx, go_rx) = mpsc::channel::<()>();
         let b = std::thread::spawn(move || {
-            new_netns();
+            enter_new_netns();
             tid_tx
                 .send(rustix::thread::gettid().as_raw_nonzero().get())
                 .unwrap();
