@@ -6,7 +6,7 @@
 //! names the file, the line and the offending key; all errors of a spec come back at once.
 //!
 //! ```
-//! let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml"))?;
+//! let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
 //! let flow = f.set("flow-attrs").unwrap();
 //! let key = flow.attr("key").unwrap();
 //! assert_eq!((key.value, f[key.nested.unwrap()].name.as_str()), (1, "key-attrs"));
@@ -38,8 +38,10 @@ pub use parse::MAX_SPEC_BYTES;
 /// Diagnostics name the file as given in `path`.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/nlctrl.yaml")).unwrap();
 /// assert_eq!(f.op("getfamily").unwrap().req_value, Some(3));
+/// let e = nlwire_schema::load("no/such/spec.yaml").unwrap_err();
+/// assert!(e.to_string().starts_with("no/such/spec.yaml"));
 /// ```
 pub fn load(path: impl AsRef<Path>) -> Result<Family, SchemaError> {
     let path = path.as_ref();

@@ -131,8 +131,11 @@ pub enum ByteOrder {
 ///
 /// ```
 /// use nlwire_schema::DisplayHint;
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
-/// assert_eq!(f.set("flow-attrs").unwrap().attr("ufid").unwrap().display_hint, Some(DisplayHint::Uuid));
+/// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
+/// assert_eq!(f.set("flow-attrs").unwrap().attr("ufid").unwrap().display_hint, Some(DisplayHint::Hex));
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-genl.yaml"))?;
+/// assert_eq!(f.set("dev").unwrap().attr("uuid").unwrap().display_hint, Some(DisplayHint::Uuid));
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DisplayHint {
@@ -155,10 +158,11 @@ pub enum DisplayHint {
 /// An attribute set.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
 /// let s = f.set("tunnel-key-attrs").unwrap();
 /// assert_eq!(s.attr_by_value(0).unwrap().name, "id");
 /// assert_eq!(s.name_prefix, "ovs-tunnel-key-attr-");
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct AttrSet {
@@ -190,8 +194,9 @@ impl AttrSet {
     /// An attribute by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
     /// assert_eq!(f.set("ctrl-attrs").unwrap().attr("version").unwrap().value, 3);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn attr(&self, name: &str) -> Option<&Attr> {
         self.position(name).map(|i| &self.attrs[i])
@@ -200,8 +205,10 @@ impl AttrSet {
     /// Index in [`AttrSet::attrs`] of an attribute by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
-    /// assert_eq!(f.set("ctrl-attrs").unwrap().position("version"), Some(2));
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
+    /// // `unspec` (id 0) comes first.
+    /// assert_eq!(f.set("ctrl-attrs").unwrap().position("version"), Some(3));
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn position(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
@@ -210,8 +217,9 @@ impl AttrSet {
     /// An attribute by id; the first one in spec order if ids repeat.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
     /// assert_eq!(f.set("ctrl-attrs").unwrap().attr_by_value(1).unwrap().name, "family-id");
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn attr_by_value(&self, value: u16) -> Option<&Attr> {
         self.by_value.get(&value).map(|&i| &self.attrs[i])
@@ -220,8 +228,9 @@ impl AttrSet {
     /// Largest attribute id (0 for an empty set).
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
     /// assert_eq!(f.set("ctrl-attrs").unwrap().max_value(), 10);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn max_value(&self) -> u16 {
         self.attrs.iter().map(|a| a.value).max().unwrap_or(0)
@@ -232,10 +241,11 @@ impl AttrSet {
 ///
 /// ```
 /// use nlwire_schema::AttrType;
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
 /// let key = f.set("flow-attrs").unwrap().attr("key").unwrap();
 /// assert_eq!(key.ty, AttrType::Nest);
 /// assert_eq!(f[key.nested.unwrap()].name, "key-attrs");
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attr {
@@ -374,9 +384,12 @@ pub const NESTED_FLAG_TAG: &str = "nla-f-nested";
 /// Kernel input validation of an attribute, with const names and type limits resolved.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/netdev.yaml")).unwrap();
-/// let c = &f.set("dev").unwrap().attr("ifindex").unwrap().checks;
-/// assert_eq!(c.min, Some(1));
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-genl.yaml")).unwrap();
+/// let dev = f.set("dev").unwrap();
+/// assert_eq!(dev.attr("ifindex").unwrap().checks.min, Some(1));
+/// // Limits may name a type's bound or a const: `max: u32-max`, `max: max-errno`.
+/// assert_eq!(dev.attr("count").unwrap().checks.max, Some(u32::MAX.into()));
+/// assert_eq!(dev.attr("status").unwrap().checks.max, Some(4095));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Checks {
@@ -410,10 +423,10 @@ impl Checks {
 /// A sub-message: payload formats picked by a selector value.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/rt-link.yaml")).unwrap();
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-link.yaml")).unwrap();
 /// let m = f.sub_message("linkinfo-data-msg").unwrap();
 /// let vlan = m.format("vlan").unwrap();
-/// assert_eq!(f[vlan.attr_set.unwrap()].name, "linkinfo-vlan-attrs");
+/// assert_eq!(f[vlan.attr_set.unwrap()].name, "vlan-attrs");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubMessage {
@@ -429,9 +442,10 @@ impl SubMessage {
     /// The format for a selector value.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/tc.yaml")).unwrap();
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-qdisc.yaml")).unwrap();
     /// let netem = f.sub_message("options-msg").unwrap().format("netem").unwrap();
-    /// assert_eq!(f[netem.fixed_header.unwrap()].name, "tc-netem-qopt");
+    /// assert_eq!(f[netem.fixed_header.unwrap()].name, "netem-qopt");
+    /// assert_eq!(f[netem.attr_set.unwrap()].name, "netem-attrs");
     /// ```
     pub fn format(&self, value: &str) -> Option<&SubMsgFormat> {
         self.formats.iter().find(|f| f.value == value)
@@ -441,8 +455,10 @@ impl SubMessage {
 /// One sub-message format: `[fixed header][attributes]`.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/tc.yaml")).unwrap();
-/// assert!(f.sub_message("options-msg").unwrap().format("bfifo").unwrap().attr_set.is_none());
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-qdisc.yaml")).unwrap();
+/// let bfifo = f.sub_message("options-msg").unwrap().format("bfifo").unwrap();
+/// assert!(bfifo.attr_set.is_none());
+/// assert_eq!(f[bfifo.fixed_header.unwrap()].name, "fifo-qopt");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubMsgFormat {

@@ -5,7 +5,7 @@ use super::{ByteOrder, DefId, DisplayHint, Pos};
 /// A `definitions:` entry.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/handshake.yaml")).unwrap();
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-genl.yaml")).unwrap();
 /// assert_eq!(f.def("max-errno").unwrap().as_const_int(), Some(4095));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,8 +28,9 @@ impl Definition {
     /// The enum or flags, if it is one.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
     /// assert!(f.def("op-flags").unwrap().as_enum().unwrap().flags);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn as_enum(&self) -> Option<&EnumDef> {
         match &self.kind {
@@ -41,8 +42,9 @@ impl Definition {
     /// The struct, if it is one.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// assert_eq!(f.def("ovs-flow-stats").unwrap().as_struct().unwrap().size, 16);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn as_struct(&self) -> Option<&StructDef> {
         match &self.kind {
@@ -54,8 +56,8 @@ impl Definition {
     /// The value of an integer const.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/team.yaml")).unwrap();
-    /// assert_eq!(f.def("string-max-len").unwrap().as_const_int(), Some(32));
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-legacy.yaml")).unwrap();
+    /// assert_eq!(f.def("label-len").unwrap().as_const_int(), Some(32));
     /// ```
     pub fn as_const_int(&self) -> Option<i128> {
         match &self.kind {
@@ -67,8 +69,9 @@ impl Definition {
     /// `const`, `enum`, `flags` or `struct`.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
     /// assert_eq!(f.def("op-flags").unwrap().kind_name(), "flags");
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn kind_name(&self) -> &'static str {
         match &self.kind {
@@ -83,8 +86,9 @@ impl Definition {
 /// Where a C generator renders a definition.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
 /// assert_eq!(f.def("op-flags").unwrap().scope, nlwire_schema::Scope::Uapi);
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Scope {
@@ -101,8 +105,9 @@ pub enum Scope {
 ///
 /// ```
 /// use nlwire_schema::DefKind;
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
 /// assert!(matches!(f.def("ovs-header").unwrap().kind, DefKind::Struct(_)));
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DefKind {
@@ -118,8 +123,8 @@ pub enum DefKind {
 ///
 /// ```
 /// use nlwire_schema::ConstValue;
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/team.yaml")).unwrap();
-/// assert_eq!(f.def("genl-change-event-mc-grp-name").unwrap().kind, nlwire_schema::DefKind::Const(ConstValue::Str("change_event".into())));
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-genl.yaml")).unwrap();
+/// assert_eq!(f.def("events-group").unwrap().kind, nlwire_schema::DefKind::Const(ConstValue::Str("events".into())));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConstValue {
@@ -132,10 +137,11 @@ pub enum ConstValue {
 /// An `enum` or `flags` definition with its entries numbered.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
 /// let e = f.def("op-flags").unwrap().as_enum().unwrap();
 /// assert_eq!(e.entry("cmd-cap-do").unwrap().value, 1);
 /// assert_eq!(e.user_value(e.entry("cmd-cap-do").unwrap()), 2);
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnumDef {
@@ -157,8 +163,9 @@ impl EnumDef {
     /// An entry by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
     /// assert_eq!(f.def("attr-type").unwrap().as_enum().unwrap().entry("u8").unwrap().value, 2);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn entry(&self, name: &str) -> Option<&EnumEntry> {
         self.entries.iter().find(|e| e.name == name)
@@ -167,8 +174,9 @@ impl EnumDef {
     /// The first entry whose raw value (bit position for flags) is `value`.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
     /// assert_eq!(f.def("attr-type").unwrap().as_enum().unwrap().entry_by_value(2).unwrap().name, "u8");
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn entry_by_value(&self, value: i64) -> Option<&EnumEntry> {
         self.entries.iter().find(|e| e.value == value)
@@ -177,9 +185,10 @@ impl EnumDef {
     /// The value on the wire: the raw value for enums, `1 << value` for flags.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
     /// let e = f.def("op-flags").unwrap().as_enum().unwrap();
     /// assert_eq!(e.user_value(e.entry("uns-admin-perm").unwrap()), 16);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn user_value(&self, entry: &EnumEntry) -> i128 {
         if self.flags {
@@ -192,8 +201,9 @@ impl EnumDef {
     /// OR of every entry taken as a bit position (for flags, or for an enum used with `enum-as-flags`).
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
     /// assert_eq!(f.def("op-flags").unwrap().as_enum().unwrap().mask(), 0x1f);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn mask(&self) -> u64 {
         self.entries
@@ -205,8 +215,9 @@ impl EnumDef {
     /// Smallest and largest raw value, or `None` without entries.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
     /// assert_eq!(f.def("attr-type").unwrap().as_enum().unwrap().range(), Some((0, 17)));
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn range(&self) -> Option<(i64, i64)> {
         let min = self.entries.iter().map(|e| e.value).min()?;
@@ -218,9 +229,10 @@ impl EnumDef {
 /// One enum or flags entry.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
 /// let e = &f.def("attr-type").unwrap().as_enum().unwrap().entries[0];
 /// assert_eq!((e.name.as_str(), e.value), ("invalid", 0));
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnumEntry {
@@ -237,9 +249,10 @@ pub struct EnumEntry {
 /// A packed C struct (no implicit padding), with member offsets computed.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
 /// let s = f.def("ovs-key-ethernet").unwrap().as_struct().unwrap();
 /// assert_eq!((s.size, s.members[1].offset), (12, 6));
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StructDef {
@@ -253,8 +266,9 @@ impl StructDef {
     /// A member by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// assert_eq!(f.def("ovs-header").unwrap().as_struct().unwrap().member("dp-ifindex").unwrap().size, 4);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn member(&self, name: &str) -> Option<&Member> {
         self.members.iter().find(|m| m.name == name)
@@ -265,9 +279,10 @@ impl StructDef {
 ///
 /// ```
 /// use nlwire_schema::{ByteOrder, IntType, MemberType};
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
 /// let m = &f.def("ovs-key-mpls").unwrap().as_struct().unwrap().members[0];
 /// assert_eq!((m.ty, m.byte_order), (MemberType::Int(IntType::U32), ByteOrder::BigEndian));
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Member {
@@ -404,8 +419,9 @@ impl IntType {
 ///
 /// ```
 /// use nlwire_schema::MemberType;
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
 /// assert_eq!(f.def("ovs-key-ethernet").unwrap().as_struct().unwrap().members[0].ty, MemberType::Binary);
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MemberType {

@@ -21,7 +21,9 @@ pub use crate::error::Pos;
 /// `NETLINK_GENERIC`, the protocol number of every genetlink family.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/netdev.yaml")).unwrap();
+/// // `protocol:` left out means genetlink.
+/// let f = nlwire_schema::load_str("name: x\ndoc: x\nattribute-sets: []\noperations: {list: []}\n", "x.yaml").unwrap();
+/// assert_eq!(f.protocol, nlwire_schema::Protocol::Genetlink);
 /// assert_eq!(f.netlink_protocol(), nlwire_schema::NETLINK_GENERIC);
 /// ```
 pub const NETLINK_GENERIC: u32 = 16;
@@ -157,11 +159,12 @@ pub struct CNames {
 /// A resolved spec.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
 /// assert_eq!(f.name, "nlctrl");
 /// let set = f.set("ctrl-attrs").unwrap();
 /// assert_eq!(set.attr("family-id").unwrap().value, 1);
 /// assert_eq!(f.op("getfamily").unwrap().req_value, Some(3));
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Family {
@@ -207,7 +210,7 @@ impl Family {
     /// The protocol number to open the socket with: `protonum`, or `NETLINK_GENERIC` for genetlink.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/rt-link.yaml")).unwrap();
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-link.yaml")).unwrap();
     /// assert_eq!(f.netlink_protocol(), 0);
     /// ```
     pub fn netlink_protocol(&self) -> u32 {
@@ -217,8 +220,9 @@ impl Family {
     /// Id of a definition by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// assert!(f.def_id("ovs-header").is_some());
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn def_id(&self, name: &str) -> Option<DefId> {
         self.index.defs.get(name).copied()
@@ -227,8 +231,9 @@ impl Family {
     /// A definition by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// assert_eq!(f.def("ovs-header").unwrap().as_struct().unwrap().size, 4);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn def(&self, name: &str) -> Option<&Definition> {
         self.def_id(name).map(|id| &self[id])
@@ -237,8 +242,9 @@ impl Family {
     /// Id of an attribute set by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// assert!(f.set_id("key-attrs").is_some());
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn set_id(&self, name: &str) -> Option<SetId> {
         self.index.sets.get(name).copied()
@@ -247,8 +253,9 @@ impl Family {
     /// An attribute set by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// assert_eq!(f.set("flow-attrs").unwrap().attr("key").unwrap().value, 1);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn set(&self, name: &str) -> Option<&AttrSet> {
         self.set_id(name).map(|id| &self[id])
@@ -257,7 +264,7 @@ impl Family {
     /// Id of a sub-message by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/tc.yaml")).unwrap();
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-qdisc.yaml")).unwrap();
     /// assert!(f.sub_message_id("options-msg").is_some());
     /// ```
     pub fn sub_message_id(&self, name: &str) -> Option<SubMsgId> {
@@ -267,7 +274,7 @@ impl Family {
     /// A sub-message by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/tc.yaml")).unwrap();
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-qdisc.yaml")).unwrap();
     /// assert!(f.sub_message("options-msg").unwrap().format("netem").is_some());
     /// ```
     pub fn sub_message(&self, name: &str) -> Option<&SubMessage> {
@@ -277,8 +284,9 @@ impl Family {
     /// Id of an op by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// assert!(f.op_id("get").is_some());
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn op_id(&self, name: &str) -> Option<OpId> {
         self.index.ops.get(name).copied()
@@ -287,8 +295,9 @@ impl Family {
     /// An op by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// assert_eq!(f.op("get").unwrap().req_value, Some(3));
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn op(&self, name: &str) -> Option<&Op> {
         self.op_id(name).map(|id| &self[id])
@@ -297,8 +306,9 @@ impl Family {
     /// Ops whose requests carry message id `value`, in spec order.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
     /// assert_eq!(f.ops_by_request_value(3).next().unwrap().name, "getfamily");
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn ops_by_request_value(&self, value: u16) -> impl Iterator<Item = &Op> {
         self.ops
@@ -309,12 +319,15 @@ impl Family {
 
     /// Ops whose replies or notifications carry message id `value`, in spec order.
     ///
-    /// Several ops can share a reply id: in rt-link, `getlink` replies and `newlink-ntf`
-    /// notifications are both `RTM_NEWLINK`.
+    /// Several ops can share a reply id: in rtnetlink, `getlink` replies and `newlink`
+    /// notifications are both `RTM_NEWLINK`; in nlctrl, `getfamily` replies and `newfamily`
+    /// notifications are both `CTRL_CMD_NEWFAMILY`.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
-    /// assert_eq!(f.ops_by_reply_value(1).next().unwrap().name, "getfamily");
+    /// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
+    /// let names: Vec<_> = f.ops_by_reply_value(1).map(|op| op.name.as_str()).collect();
+    /// assert_eq!(names, ["getfamily", "newfamily"]);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn ops_by_reply_value(&self, value: u16) -> impl Iterator<Item = &Op> {
         self.ops
@@ -326,8 +339,9 @@ impl Family {
     /// Id of a multicast group by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// assert!(f.mcast_group_id("ovs_flow").is_some());
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn mcast_group_id(&self, name: &str) -> Option<McastId> {
         self.index.mcast_groups.get(name).copied()
@@ -336,8 +350,8 @@ impl Family {
     /// A multicast group by name.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/rt-link.yaml")).unwrap();
-    /// assert_eq!(f.mcast_group("rtnlgrp-link").unwrap().value, Some(1));
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-link.yaml")).unwrap();
+    /// assert_eq!(f.mcast_group("link").unwrap().value, Some(1));
     /// ```
     pub fn mcast_group(&self, name: &str) -> Option<&McastGroup> {
         self.mcast_group_id(name).map(|id| &self[id])
@@ -348,12 +362,13 @@ impl Family {
     ///
     /// ```
     /// use nlwire_schema::{Direction, Mode};
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// let get = f.op("get").unwrap();
     /// let set = &f[get.attr_set.unwrap()];
     /// let names: Vec<_> = f.msg_attrs(get, Mode::Do, Direction::Request).unwrap()
     ///     .iter().map(|&i| set.attrs[i].name.as_str()).collect();
-    /// assert_eq!(names, ["key", "ufid", "ufid-flags"]);
+    /// assert_eq!(names, ["key", "ufid", "ufid-flags", "probe"]);
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn msg_attrs<'a>(&'a self, op: &'a Op, mode: Mode, dir: Direction) -> Option<&'a [usize]> {
         if let Some(target) = op.notify {
@@ -414,8 +429,9 @@ impl Index<McastId> for Family {
 /// A multicast group.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
 /// assert_eq!(f.mcast_groups[0].value, None);
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct McastGroup {

@@ -5,8 +5,9 @@ use super::{DefId, McastId, OpId, Pos, SetId};
 /// How op message ids are assigned.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ethtool.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
 /// assert_eq!(f.ops.enum_model, nlwire_schema::EnumModel::Directional);
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum EnumModel {
@@ -20,8 +21,9 @@ pub enum EnumModel {
 /// The `operations:` section.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
 /// assert_eq!(f[f.ops.fixed_header.unwrap()].name, "ovs-header");
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Operations {
@@ -44,8 +46,9 @@ pub struct Operations {
 /// Permission flags of an op or multicast group.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
 /// assert!(!f.op("get").unwrap().flags.admin_perm);
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct PermFlags {
@@ -58,8 +61,11 @@ pub struct PermFlags {
 /// `dont-validate` of an op.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/nlctrl.yaml")).unwrap();
-/// assert!(f.op("getfamily").unwrap().dont_validate.is_empty());
+/// let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
+/// let relaxed = f.op("getfamily").unwrap().dont_validate;
+/// assert!(relaxed.strict && relaxed.dump && !relaxed.dump_strict);
+/// assert!(f.op("getpolicy").unwrap().dont_validate.is_empty());
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DontValidate {
@@ -85,7 +91,7 @@ impl DontValidate {
 /// An op: a call (`do`, `dump`), a notification (`notify`), an event, or a reserved id.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/rt-link.yaml")).unwrap();
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-link.yaml")).unwrap();
 /// let get = f.op("getlink").unwrap();
 /// assert_eq!((get.req_value, get.rsp_value), (Some(18), Some(16)));
 /// assert!(get.is_call());
@@ -128,8 +134,9 @@ impl Op {
     /// Has `do` or `dump`.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// assert!(f.op("new").unwrap().is_call());
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn is_call(&self) -> bool {
         self.do_.is_some() || self.dump.is_some()
@@ -138,8 +145,9 @@ impl Op {
     /// Is a notification or an event.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/rt-link.yaml")).unwrap();
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-link.yaml")).unwrap();
     /// assert!(f.op("newlink-ntf").unwrap().is_async());
+    /// assert!(!f.op("getlink").unwrap().is_async());
     /// ```
     pub fn is_async(&self) -> bool {
         self.notify.is_some() || self.event.is_some()
@@ -148,8 +156,10 @@ impl Op {
     /// Only reserves an id.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/fou.yaml")).unwrap();
-    /// assert!(f.op("unspec").unwrap().is_reserved());
+    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-genl.yaml")).unwrap();
+    /// let unspec = f.op("unspec").unwrap();
+    /// assert!(unspec.is_reserved());
+    /// assert_eq!(unspec.value(), Some(0));
     /// ```
     pub fn is_reserved(&self) -> bool {
         !self.is_call() && !self.is_async()
@@ -158,8 +168,9 @@ impl Op {
     /// The single id of requests and replies, when they are the same.
     ///
     /// ```
-    /// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+    /// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
     /// assert_eq!(f.op("new").unwrap().value(), Some(1));
+    /// # Ok::<(), nlwire_schema::SchemaError>(())
     /// ```
     pub fn value(&self) -> Option<u16> {
         if self.req_value == self.rsp_value {
@@ -199,8 +210,9 @@ pub enum Direction {
 /// `do:` or `dump:` of an op.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
-/// assert!(f.op("new").unwrap().do_.as_ref().unwrap().reply.is_none());
+/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-legacy.yaml")).unwrap();
+/// assert!(f.op("info-set").unwrap().do_.as_ref().unwrap().reply.is_none());
+/// assert!(f.op("info-get").unwrap().do_.as_ref().unwrap().reply.is_some());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpMode {
@@ -217,10 +229,11 @@ pub struct OpMode {
 /// Attributes of one message, as indices into the op's attribute set.
 ///
 /// ```
-/// let f = nlwire_schema::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ynl-specs/ovs_flow.yaml")).unwrap();
+/// let f = nlwire_schema::builtin::load("ovs_flow").unwrap()?;
 /// let new = f.op("new").unwrap();
 /// let first = new.do_.as_ref().unwrap().request.as_ref().unwrap().attrs[0];
 /// assert_eq!(f[new.attr_set.unwrap()].attrs[first].name, "key");
+/// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OpMsg {
