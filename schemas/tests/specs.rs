@@ -1,12 +1,11 @@
-//! Every spec file loads and checks without error: the kernel's own specs (test data in
-//! /work/shared/ynl-specs) and the project's specs in schemas/specs.
+//! Every spec file loads and checks without error: the project's specs (`specs/`), the test
+//! specs (`tests/specs/`) and, opt-in, the kernel's own specs (the conformance corpus in the
+//! directory named by `NLWIRE_KERNEL_SPECS`).
 
 use std::path::{Path, PathBuf};
 
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
@@ -42,11 +41,14 @@ fn load_all(files: &[PathBuf]) -> Vec<String> {
     failures
 }
 
-#[test]
-fn kernel_specs_load() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/ynl-specs");
-    let files = yaml_files(&dir);
-    assert!(!files.is_empty(), "no spec files in {}", dir.display());
+fn assert_all_load(dir: &Path, at_least: usize) {
+    let files = yaml_files(dir);
+    assert!(
+        files.len() >= at_least,
+        "{} spec files in {}, expected at least {at_least}",
+        files.len(),
+        dir.display()
+    );
     let failures = load_all(&files);
     assert!(
         failures.is_empty(),
@@ -55,13 +57,28 @@ fn kernel_specs_load() {
     );
 }
 
+#[nlwire_testkit::test(kernel_specs)]
+fn kernel_specs_load() {
+    assert_all_load(&nlwire_testkit::kernel_specs_dir(), 1);
+}
+
 #[test]
 fn project_specs_load() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
-    let failures = load_all(&yaml_files(&dir));
-    assert!(
-        failures.is_empty(),
-        "specs that failed: {}",
-        failures.join(", ")
-    );
+    assert_all_load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("specs"), 7);
+}
+
+#[test]
+fn test_specs_load() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs");
+    assert_all_load(&dir, 4);
+    // Every test spec says what it covers, under the SPDX line every YNL spec starts with.
+    for path in yaml_files(&dir) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.display();
+        assert!(
+            text.starts_with("# SPDX-License-Identifier: "),
+            "{name}: no SPDX line"
+        );
+        assert!(text.contains("\n# Corner covered: "), "{name}: no header");
+    }
 }
