@@ -9,29 +9,25 @@ use nlwire::arbitrary::{Arbitrary, Unstructured};
 use nlwire::consts::NLM_F_REQUEST;
 use nlwire::{AttrSet, Message, MsgBuf};
 use nlwire_families::*;
+use nlwire_testkit::XorShift;
 
 const CASES: usize = 1500;
 
-fn rng_bytes(state: &mut u64) -> Vec<u8> {
-    let mut next = || {
-        *state ^= *state >> 12;
-        *state ^= *state << 25;
-        *state ^= *state >> 27;
-        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    };
-    let len = 16 + (next() % 1500) as usize;
-    (0..len).map(|_| next() as u8).collect()
+/// 16 to 1515 deterministic bytes for `Unstructured`.
+fn rng_bytes(rng: &mut XorShift) -> Vec<u8> {
+    let len = 16 + rng.below(1500);
+    rng.bytes(len)
 }
 
 fn set<T>(seed: u64)
 where
     T: AttrSet + for<'a> Arbitrary<'a> + PartialEq + Debug,
 {
-    let mut state = seed;
+    let mut rng = XorShift::new(seed);
     let mut buf = MsgBuf::new();
     let mut n = 0;
     for _ in 0..CASES {
-        let bytes = rng_bytes(&mut state);
+        let bytes = rng_bytes(&mut rng);
         let Ok(x) = T::arbitrary(&mut Unstructured::new(&bytes)) else {
             continue;
         };
@@ -52,11 +48,11 @@ fn msg<T>(seed: u64)
 where
     T: Message + for<'a> Arbitrary<'a> + PartialEq + Debug,
 {
-    let mut state = seed;
+    let mut rng = XorShift::new(seed);
     let mut buf = MsgBuf::new();
     let mut n = 0;
     for _ in 0..CASES / 3 {
-        let bytes = rng_bytes(&mut state);
+        let bytes = rng_bytes(&mut rng);
         let Ok(x) = T::arbitrary(&mut Unstructured::new(&bytes)) else {
             continue;
         };

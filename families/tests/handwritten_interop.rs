@@ -10,6 +10,7 @@ use nlwire::arbitrary::{Arbitrary, Unstructured};
 use nlwire::consts::{NLM_F_CREATE, NLM_F_REQUEST};
 use nlwire::{AttrSet, Encode, Message, MsgBuf};
 use nlwire_families::ovs_flow as gen_flow;
+use nlwire_testkit::XorShift;
 use ovs_handwritten as hw;
 
 fn tcp_flow() -> hw::Flow {
@@ -318,24 +319,18 @@ fn fit_to_spec(flow: &mut hw::Flow) {
     }
 }
 
-/// xorshift64*: deterministic bytes for `Unstructured`.
-fn rng_bytes(state: &mut u64) -> Vec<u8> {
-    let mut next = || {
-        *state ^= *state >> 12;
-        *state ^= *state << 25;
-        *state ^= *state >> 27;
-        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    };
-    let len = 16 + (next() % 1500) as usize;
-    (0..len).map(|_| next() as u8).collect()
+/// 16 to 1515 deterministic bytes for `Unstructured`.
+fn rng_bytes(rng: &mut XorShift) -> Vec<u8> {
+    let len = 16 + rng.below(1500);
+    rng.bytes(len)
 }
 
 #[test]
 fn arbitrary_handwritten_flows_survive_the_generated_types() {
-    let mut state = 0x5eed_f10a_u64;
+    let mut rng = XorShift::new(0x5eed_f10a);
     let mut n = 0;
     for _ in 0..2000 {
-        let bytes = rng_bytes(&mut state);
+        let bytes = rng_bytes(&mut rng);
         let mut u = Unstructured::new(&bytes);
         let Ok(mut flow) = hw::Flow::arbitrary(&mut u) else {
             continue;

@@ -1,6 +1,9 @@
 //! The dpif API against the real `openvswitch` kernel module and OVS's own `ovs-dpctl`,
 //! inside the qemu VM (tests/vm): `ovs_in_vm` boots it once and runs every `vm_*` test
-//! of this binary there, one after the other.
+//! of this binary there, one after the other. Built on a machine without the VM (see
+//! tests/vm/README.md), `ovs_in_vm` is listed as `ignored, needs the qemu VM (missing:
+//! ...); run bash tests/vm/setup.sh`; with `NLWIRE_REQUIRE_VM=1` at build time (CI) it is
+//! never ignored, and a missing VM (or `ovs-dpctl`) fails it.
 //!
 //! Each test makes its own datapath and deletes it, also when it fails (a guard).
 //! Flows are compared with `ovs-dpctl`'s output as structured values: its text is
