@@ -3,20 +3,12 @@
 
 use std::path::Path;
 
-/// Deterministic xorshift64* generator: the same inputs on every run.
-struct Rng(u64);
+use nlwire_testkit::XorShift;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn bytes(&mut self, max: usize) -> Vec<u8> {
-        let n = (self.next() as usize) % (max + 1);
-        (0..n).map(|_| self.next() as u8).collect()
-    }
+/// Up to `max` deterministic bytes: the same inputs on every run.
+fn bytes_up_to(rng: &mut XorShift, max: usize) -> Vec<u8> {
+    let n = rng.below(max + 1);
+    rng.bytes(n)
 }
 
 fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
@@ -51,19 +43,19 @@ fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Mutations of a seed: bit flips, truncations and splices keep inputs near valid ones.
-fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
+fn mutate(rng: &mut XorShift, seed: &[u8]) -> Vec<u8> {
     let mut v = seed.to_vec();
-    match rng.next() % 4 {
+    match rng.next_u64() % 4 {
         0 if !v.is_empty() => {
-            let i = rng.next() as usize % v.len();
-            v[i] ^= 1 << (rng.next() % 8);
+            let i = rng.next_u64() as usize % v.len();
+            v[i] ^= 1 << (rng.next_u64() % 8);
         }
-        1 if !v.is_empty() => v.truncate(rng.next() as usize % v.len()),
+        1 if !v.is_empty() => v.truncate(rng.next_u64() as usize % v.len()),
         2 if !v.is_empty() => {
-            let i = rng.next() as usize % v.len();
-            v[i] = rng.next() as u8;
+            let i = rng.next_u64() as usize % v.len();
+            v[i] = rng.next_u64() as u8;
         }
-        _ => v.extend(rng.bytes(16)),
+        _ => v.extend(bytes_up_to(rng, 16)),
     }
     v
 }
@@ -77,12 +69,12 @@ fn every_target_survives_its_corpus_and_generated_inputs() {
             let r = std::panic::catch_unwind(|| target(data));
             assert!(r.is_ok(), "target {name} panicked on seed {path}");
         }
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ name.len() as u64);
+        let mut rng = XorShift::new(0x9e37_79b9_7f4a_7c15 ^ name.len() as u64);
         for i in 0..3000 {
             let input = if i % 2 == 0 {
-                rng.bytes(512)
+                bytes_up_to(&mut rng, 512)
             } else {
-                let s = &seeds[rng.next() as usize % seeds.len()].1;
+                let s = &seeds[rng.next_u64() as usize % seeds.len()].1;
                 mutate(&mut rng, s)
             };
             let r = std::panic::catch_unwind(|| target(&input));

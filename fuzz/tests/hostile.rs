@@ -8,41 +8,16 @@
 //! bytes; the wall time of each step is bounded too. (codec/tests/hostile.rs shows the
 //! same datagrams through the generic validator and the attribute index.)
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::fmt::{self, Write as _};
 use std::time::{Duration, Instant};
 
 use nlwire::consts::*;
 use nlwire::{AttrSet, Error, Limits, Message};
 use nlwire_families::{nlctrl, ovs_flow};
-
-struct Counting;
-
-thread_local! {
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-    static LIVE: Cell<usize> = const { Cell::new(0) };
-    static PEAK: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.with(|c| c.set(c.get() + 1));
-        let live = LIVE.with(|l| {
-            l.set(l.get() + layout.size());
-            l.get()
-        });
-        PEAK.with(|p| p.set(p.get().max(live)));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.with(|l| l.set(l.get().saturating_sub(layout.size())));
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use nlwire_testkit::alloc::CountingAlloc;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAlloc = CountingAlloc;
 
 /// What one step cost.
 #[derive(Debug)]
@@ -54,15 +29,12 @@ struct Usage {
 }
 
 fn measure<T>(f: impl FnOnce() -> T) -> (T, Usage) {
-    let allocs = ALLOCS.with(Cell::get);
-    let live = LIVE.with(Cell::get);
-    PEAK.with(|p| p.set(live));
     let start = Instant::now();
-    let r = f();
+    let (r, counted) = nlwire_testkit::alloc::measure(f);
     let time = start.elapsed();
     let usage = Usage {
-        allocs: ALLOCS.with(Cell::get) - allocs,
-        peak: PEAK.with(Cell::get) - live,
+        allocs: counted.allocs,
+        peak: counted.peak_bytes,
         time,
     };
     (r, usage)
