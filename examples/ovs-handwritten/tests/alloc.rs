@@ -3,56 +3,13 @@
 //! counts only the allocations of the thread that asked (the test harness's own threads
 //! allocate at times of their choosing).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use nlwire::consts::{NLM_F_CREATE, NLM_F_REQUEST};
 use nlwire::{AttrSet, Message, MsgBuf, OvsHeader};
+use nlwire_testkit::alloc::{CountingAlloc, allocations_in as allocations};
 use ovs_handwritten::*;
 
-struct Counting;
-
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-
-std::thread_local! {
-    // Const-initialised, no destructor: safe to touch from inside the allocator.
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn note_alloc() {
-    if COUNTING.try_with(Cell::get).unwrap_or(false) {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note_alloc();
-        // SAFETY: forwarding the caller's layout to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note_alloc();
-        // SAFETY: as for `alloc`/`dealloc`.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations(f: impl FnOnce()) -> usize {
-    let before = ALLOCS.load(Ordering::SeqCst);
-    COUNTING.with(|c| c.set(true));
-    f();
-    COUNTING.with(|c| c.set(false));
-    ALLOCS.load(Ordering::SeqCst) - before
-}
+static GLOBAL: CountingAlloc = CountingAlloc;
 
 fn busy_flow() -> FlowNew {
     let inner = FlowKey {

@@ -10,33 +10,23 @@ use nlwire::arbitrary::{Arbitrary, Unstructured};
 use nlwire::consts::NLM_F_REQUEST;
 use nlwire::zerocopy::IntoBytes;
 use nlwire::{AttrSet, Message, Msg, MsgBuf};
+use nlwire_testkit::XorShift;
 use ovs_handwritten::*;
 
 const CASES: usize = 3000;
 
-/// xorshift64*: deterministic bytes for `Unstructured`.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn bytes(&mut self) -> Vec<u8> {
-        let len = 16 + (self.next() % 1500) as usize;
-        (0..len).map(|_| self.next() as u8).collect()
-    }
+/// 16 to 1515 deterministic bytes for `Unstructured`.
+fn rng_bytes(rng: &mut XorShift) -> Vec<u8> {
+    let len = 16 + rng.below(1500);
+    rng.bytes(len)
 }
 
 /// Runs `check` over `CASES` arbitrary values of `T`; returns how many were generated.
 fn for_arbitrary<T: for<'a> Arbitrary<'a>>(seed: u64, mut check: impl FnMut(T)) -> usize {
-    let mut rng = Rng(seed);
+    let mut rng = XorShift::new(seed);
     let mut generated = 0;
     for _ in 0..CASES {
-        let bytes = rng.bytes();
+        let bytes = rng_bytes(&mut rng);
         let mut u = Unstructured::new(&bytes);
         if let Ok(v) = T::arbitrary(&mut u) {
             check(v);
