@@ -62,14 +62,14 @@ pub use reported_policy::ReportedPolicy;
 /// zerocopy, re-exported so derived code and users name the same version.
 pub use zerocopy;
 
+/// The schema compiler as a macro, `nlwire::schema!("spec.yaml")` (feature `schema`).
+#[cfg(feature = "schema")]
+pub use nlwire_derive::schema;
 /// The derive macros (`#[derive(nlwire::AttrSet)]`, `#[derive(nlwire::Message)]`,
 /// `#[derive(nlwire::SubMessage)]`, `#[nlwire::wire]`); see the `nlwire-derive` crate for
 /// the annotation language.
 #[cfg(feature = "derive")]
 pub use nlwire_derive::{AttrSet, Message, SubMessage, wire};
-/// The schema compiler as a macro, `nlwire::schema!("spec.yaml")` (feature `schema`).
-#[cfg(feature = "schema")]
-pub use nlwire_derive::schema;
 
 /// arbitrary, re-exported so derived `Arbitrary` impls name the same version.
 #[cfg(feature = "arbitrary")]
