@@ -87,7 +87,15 @@ fn ovs_flow() {
         .collect();
     assert_eq!(
         names,
-        ["ufid", "key", "mask", "used", "stats", "tcp-flags", "actions"]
+        [
+            "ufid",
+            "key",
+            "mask",
+            "used",
+            "stats",
+            "tcp-flags",
+            "actions"
+        ]
     );
 }
 
@@ -114,7 +122,10 @@ fn netlink_raw_directional_and_sub_messages() {
     let get = f.op("getlink").unwrap();
     assert_eq!((get.req_value, get.rsp_value), (Some(18), Some(16)));
     // do and dump share the anchored reply.
-    assert_eq!(get.do_.as_ref().unwrap().reply, get.dump.as_ref().unwrap().reply);
+    assert_eq!(
+        get.do_.as_ref().unwrap().reply,
+        get.dump.as_ref().unwrap().reply
+    );
     let ntf = f.op("newlink-ntf").unwrap();
     assert_eq!((ntf.req_value, ntf.rsp_value), (None, Some(16)));
     assert_eq!(ntf.notify, f.op_id("getlink"));
@@ -238,10 +249,7 @@ fn genetlink_flags_and_uint() {
     assert!(features.flags && features.render_max);
     assert_eq!(features.entry("basic").unwrap().value, 0);
     assert_eq!(features.user_value(features.entry("basic").unwrap()), 1);
-    assert_eq!(
-        features.user_value(features.entry("checksum").unwrap()),
-        32
-    );
+    assert_eq!(features.user_value(features.entry("checksum").unwrap()), 32);
     assert_eq!(features.mask(), 0x3f);
     assert_eq!(features.name_prefix, "corner-genl-features-");
     let lane = f.def("lane").unwrap().as_enum().unwrap();

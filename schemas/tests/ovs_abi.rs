@@ -171,7 +171,10 @@ fn project_specs_match_the_golden_abi() {
         .iter()
         .filter(|f| matches!(f, Fact::Size(..)))
         .count();
-    println!("{} golden numbers, {sizes} of them struct sizes", golden.len());
+    println!(
+        "{} golden numbers, {sizes} of them struct sizes",
+        golden.len()
+    );
     assert!(golden.len() > 250 && sizes > 25, "golden file cut short");
 
     // Among them, the numbers the kernel's 7.2 specs get wrong (`KNOWN`).
@@ -200,7 +203,11 @@ fn project_specs_match_the_abi_dump() {
     let dump = parse_abi(&text);
     let specs = Specs::project();
     let (matched, mismatches) = specs.compare(&dump);
-    println!("{} of the dump's {} numbers compared", matched.len(), dump.len());
+    println!(
+        "{} of the dump's {} numbers compared",
+        matched.len(),
+        dump.len()
+    );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
     assert!(matched.len() > 250, "only {} names compared", matched.len());
 
@@ -253,5 +260,4 @@ fn kernel_specs_match_the_golden_abi() {
     println!("{} names compared", matched.len());
     assert_eq!(mismatches, KNOWN, "{}", mismatches.join("\n"));
     assert!(matched.len() > 150, "only {} names compared", matched.len());
-
 }
