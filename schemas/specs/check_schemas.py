@@ -3,14 +3,15 @@
 file, exit status 1 on any failure:
 
   schema   validates against the kernel's JSON schema for the file's protocol level
-           (genetlink-legacy.yaml, ...; from --schemas, default ../../../shared/ynl-specs/schemas,
-           then /usr/share/ynl);
+           (genetlink-legacy.yaml, ...; from --schemas, else beside the kernel spec corpus
+           named by NLWIRE_KERNEL_SPECS: its schemas/ subdirectory or its parent, as in a
+           kernel tree's Documentation/netlink, else /usr/share/ynl);
   header   line 1 is the SPDX tag every YNL spec carries;
   tags     the bracketed tags that open a doc are known ones: at most one side tag
            ([userspace-only] ...) first, then encoding tags ([nla-f-nested], on nests only);
   numbers  no two attributes of a set, entries of an enum or ops share a value, and every
            C name (prefix + name, as C code generation forms it) agrees with the OVS ABI dump
-           (--abi-dump, default ../../../shared/reference/ovs-abi-dump.txt), which also gives
+           (--abi-dump, default $NLWIRE_OVS_ABI_DUMP), which also gives
            every struct's size and member offsets, sizes and byte order (__be*); values
            tagged [kernel-only] are absent from it by definition;
   refs     every set, struct, enum, op attribute, notify target and group named exists;
@@ -237,7 +238,9 @@ def reference_problems(spec):
 
 
 def find_schema_dir(arg):
-    for d in [arg, os.path.join(HERE, "../../../shared/ynl-specs/schemas"), "/usr/share/ynl"]:
+    corpus = os.environ.get("NLWIRE_KERNEL_SPECS")
+    beside = [os.path.join(corpus, "schemas"), os.path.join(corpus, "..")] if corpus else []
+    for d in [arg, *beside, "/usr/share/ynl"]:
         if d and os.path.exists(os.path.join(d, "genetlink-legacy.yaml")):
             return d
     return None
@@ -262,7 +265,8 @@ def copies_agree(specs):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--schemas", help="directory with genetlink*.yaml JSON schemas")
-    ap.add_argument("--abi-dump", default=os.path.join(HERE, "../../../shared/reference/ovs-abi-dump.txt"))
+    ap.add_argument("--abi-dump", default=os.environ.get("NLWIRE_OVS_ABI_DUMP"),
+                    help="OVS ABI dump (default: $NLWIRE_OVS_ABI_DUMP)")
     ap.add_argument("files", nargs="*", help="spec files (default: every *.yaml here)")
     args = ap.parse_args()
     files = args.files or sorted(os.path.join(HERE, f) for f in os.listdir(HERE) if f.endswith(".yaml"))

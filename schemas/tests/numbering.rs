@@ -451,7 +451,7 @@ fn value_start_and_const_limits() {
     let cookie = &dev.attr("cookie").unwrap().checks;
     assert_eq!((cookie.min_len, cookie.max_len), (Some(4), Some(32)));
     let weight = &dev.attr("weight").unwrap().checks;
-    assert_eq!((weight.min, weight.max), (Some(-16), Some(16)));
+    assert_eq!((weight.min, weight.max), (Some(0), Some(16)));
     assert_eq!(f.op("unspec").unwrap().value(), Some(0));
     assert!(f.op("unspec").unwrap().is_reserved());
     assert_eq!(
