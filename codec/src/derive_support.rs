@@ -643,6 +643,15 @@ pub trait Message: Sized {
     /// The policy of the message's attribute set.
     const POLICY: &'static Policy;
 
+    /// Length of the fixed family header after `genlmsghdr` (4 for OVS's `ovs_header`, 0
+    /// without one).
+    const HEADER_LEN: usize;
+
+    /// Where the attributes start in an encoded message: `nlmsghdr`, `genlmsghdr` and the
+    /// fixed header. Extended-ack offsets are resolved to attribute paths from here.
+    const ATTRS_AT: usize =
+        crate::consts::NLMSG_HDRLEN + crate::consts::GENL_HDRLEN + Self::HEADER_LEN;
+
     /// Appends one complete message (`nlmsg_len` set, seq and pid 0) with `nlmsg_type =
     /// family` (the generic netlink family id, resolved at run time).
     fn encode(&self, buf: &mut MsgBuf<'_>, family: u16, flags: u16) -> Result<()>;

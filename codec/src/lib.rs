@@ -44,6 +44,7 @@ pub mod limits;
 pub mod msg;
 pub mod policy;
 pub mod reported_policy;
+pub mod request;
 #[cfg(all(feature = "socket", target_os = "linux"))]
 pub mod sock;
 
@@ -58,6 +59,7 @@ pub use limits::Limits;
 pub use msg::{DoneMsg, ErrorMsg, ExtAck, Messages, Msg, MsgKind, path_at_offset};
 pub use policy::{AttrKind, AttrPolicy, Policy, ValueRange};
 pub use reported_policy::ReportedPolicy;
+pub use request::{Request, Response};
 
 /// zerocopy, re-exported so derived code and users name the same version.
 pub use zerocopy;

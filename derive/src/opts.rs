@@ -405,6 +405,10 @@ pub struct ContainerOpts {
     pub cmd: Option<(u8, Span)>,
     /// `version = N`.
     pub version: Option<(u8, Span)>,
+    /// `family = "name"`: the generic netlink family a request message is sent to.
+    pub family: Option<LitStr>,
+    /// `reply = Type`: the message the kernel answers a request with.
+    pub reply: Option<Type>,
 }
 
 fn parse_u8(lit: &LitInt, what: &str) -> Result<u8> {
@@ -425,6 +429,8 @@ pub fn parse_container_opts(attrs: &[Attribute], allowed: &[&str]) -> Result<Con
         pads: Vec::new(),
         cmd: None,
         version: None,
+        family: None,
+        reply: None,
     };
     let mut krate_set = false;
     for attr in attrs.iter().filter(|a| a.path().is_ident("nla")) {
@@ -479,6 +485,19 @@ pub fn parse_container_opts(attrs: &[Attribute], allowed: &[&str]) -> Result<Con
                     let lit: LitInt = meta.value()?.parse()?;
                     let v = parse_u8(&lit, "version")?;
                     set_once(&mut o.version, (v, lit.span()), span, "version")
+                }
+                "family" => {
+                    let s: LitStr = meta.value()?.parse()?;
+                    set_once(&mut o.family, s, span, "family")
+                }
+                "reply" => {
+                    let v = meta.value()?;
+                    let ty: Type = if v.peek(LitStr) {
+                        v.parse::<LitStr>()?.parse()?
+                    } else {
+                        v.parse()?
+                    };
+                    set_once(&mut o.reply, ty, span, "reply")
                 }
                 _ => Err(syn::Error::new(span, format!("unknown option `{name}`"))),
             }

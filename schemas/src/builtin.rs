@@ -7,9 +7,10 @@
 //! ```
 //! let spec = nlwire_schema::builtin::get("nlctrl").unwrap();
 //! assert_eq!(spec.file, "specs/nlctrl.yaml");
-//! let f = nlwire_schema::builtin::load("nlctrl").unwrap();
+//! let f = nlwire_schema::builtin::load("nlctrl").unwrap()?;
 //! assert_eq!(f.name, "nlctrl");
 //! assert!(nlwire_schema::builtin::load("no-such-family").is_none());
+//! # Ok::<(), nlwire_schema::SchemaError>(())
 //! ```
 
 use crate::{Family, SchemaError};
@@ -76,7 +77,11 @@ mod tests {
         assert_eq!(embedded, on_disk, "specs/*.yaml and builtin::SPECS differ");
         for s in SPECS {
             let f = load(s.name).unwrap().unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(f.name, s.name, "{}: the family is named after its file", s.file);
+            assert_eq!(
+                f.name, s.name,
+                "{}: the family is named after its file",
+                s.file
+            );
         }
     }
 }

@@ -62,7 +62,7 @@ pub struct Dump<'s, T: Transport> {
     state: DumpState,
     interrupted: bool,
     delivered: usize,
-    attempts: u32,
+    pub(crate) attempts: u32,
     policy: Option<&'static Policy>,
     attrs_at: Option<usize>,
     warning: Option<String>,
@@ -85,7 +85,14 @@ impl<T: Transport> Socket<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn dump(&mut self, request: &[u8]) -> Result<Dump<'_, T>, Error> {
-        if request.len() < NLMSG_HDRLEN || u32::try_from(request.len()).is_err() {
+        self.dump_req.clear();
+        self.dump_req.extend_from_slice(request);
+        self.start_dump()
+    }
+
+    /// Sends the request already in `dump_req` as a dump and returns its reader.
+    pub(crate) fn start_dump(&mut self) -> Result<Dump<'_, T>, Error> {
+        if self.dump_req.len() < NLMSG_HDRLEN || u32::try_from(self.dump_req.len()).is_err() {
             return Err(Error::BadRequest {
                 reason: "the dump request is shorter than a netlink header",
             });
@@ -93,8 +100,6 @@ impl<T: Transport> Socket<T> {
         let seq = self.core.alloc_seq(1);
         let port = self.core.t.port_id();
         let req = &mut self.dump_req;
-        req.clear();
-        req.extend_from_slice(request);
         let len = req.len() as u32;
         let flags = u16::from_ne_bytes([req[6], req[7]]) | NLM_F_REQUEST | NLM_F_DUMP;
         req[0..4].copy_from_slice(&len.to_ne_bytes());

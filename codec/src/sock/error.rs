@@ -170,6 +170,10 @@ pub enum Error {
     },
     /// A reply that does not parse.
     Malformed(crate::Error),
+    /// A typed request that does not encode or breaks its own policy (a string longer
+    /// than its `max-len`, a value out of range): nothing was sent. The codec's error
+    /// names the field and the rule.
+    InvalidRequest(crate::Error),
     /// A request that cannot be sent.
     BadRequest {
         /// Why.
@@ -386,6 +390,7 @@ impl fmt::Display for Error {
                 "the multi-part reply to request seq {seq} ended without NLMSG_DONE"
             ),
             Error::Malformed(e) => write!(f, "malformed netlink reply: {e}"),
+            Error::InvalidRequest(e) => write!(f, "invalid request, not sent: {e}"),
             Error::BadRequest { reason } => write!(f, "cannot send request: {reason}"),
             Error::NotFound { what, name } => write!(f, "no generic netlink {what} \"{name}\""),
         }
@@ -395,7 +400,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Malformed(e) => Some(e),
+            Error::Malformed(e) | Error::InvalidRequest(e) => Some(e),
             _ => None,
         }
     }

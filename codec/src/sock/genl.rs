@@ -247,6 +247,28 @@ impl<T: Transport> Socket<T> {
         }
     }
 
+    /// The id of generic netlink family `name`: `nlctrl`'s fixed id, or the per-process
+    /// cache (see [`family`]), or asked on this socket and then cached. A family the kernel
+    /// does not know is [`Error::NotFound`].
+    ///
+    /// ```
+    /// let mut sock = nlwire::sock::FakePeer::new(|_, _| {}).into_socket();
+    /// assert_eq!(sock.family_id("nlctrl")?, nlwire::consts::GENL_ID_CTRL);
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
+    pub fn family_id(&mut self, name: &str) -> Result<u16, Error> {
+        if name == "nlctrl" {
+            return Ok(GENL_ID_CTRL);
+        }
+        if let Some(f) = cache().get(name) {
+            return Ok(f.id);
+        }
+        let f = Arc::new(self.resolve_family(name)?);
+        let id = f.id;
+        cache().insert(name.to_owned(), f);
+        Ok(id)
+    }
+
     /// Dumps every generic netlink family (retrying an interrupted dump up to 3 times).
     ///
     /// ```no_run

@@ -55,6 +55,7 @@ mod socket;
 mod sys;
 mod transport;
 pub mod txn;
+mod typed;
 
 pub use buf::RecvBuf;
 pub use dump::Dump;
@@ -65,3 +66,4 @@ pub use listen::{Datagram, Listener};
 pub use socket::{OVERFLOW_LEN, Socket, Stats};
 pub use transport::{Received, Transport};
 pub use txn::{Reply, ReplyKind, ReplyMessages, Transaction};
+pub use typed::{Answers, Batch, Ticket, TypedDump};

@@ -142,6 +142,12 @@ pub struct Socket<T: Transport = Kernel> {
     pub(crate) max_batch: Option<usize>,
     /// Options or state changed since it was opened: not fit for a pool.
     pub(crate) dirty: bool,
+    /// The transaction of [`Socket::request`], kept warm between calls.
+    pub(crate) typed_txn: Option<super::txn::Transaction>,
+    /// Where [`Socket::dump_typed`] encodes its request.
+    pub(crate) typed_dump_req: crate::MsgBuf<'static>,
+    /// The transactions of [`Socket::batch`], kept warm between batches.
+    pub(crate) batch_txns: Vec<super::txn::Transaction>,
 }
 
 impl Socket<Kernel> {
@@ -263,6 +269,9 @@ impl<T: Transport> Socket<T> {
             dump_req: Vec::new(),
             max_batch: None,
             dirty: false,
+            typed_txn: None,
+            typed_dump_req: crate::MsgBuf::new(),
+            batch_txns: Vec::new(),
         }
     }
 

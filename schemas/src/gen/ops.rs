@@ -210,9 +210,21 @@ fn messages(g: &Gen<'_>) -> TokenStream {
     let version = Literal::u8_unsuffixed(u8::try_from(f.version).unwrap_or(u8::MAX));
     let mut items = Vec::new();
     let krate = g.nla_crate();
-    let message = |n: &mut Names, name: &str, suffix: &str, cmd: u16, doc: Doc, op: &Op| {
-        let id = ident(&n.claim(&format!("{}{suffix}", names::camel(name)), "Msg", &["View"]));
+    let family = &f.name;
+    let claim = |n: &mut Names, name: &str, suffix: &str| {
+        ident(&n.claim(&format!("{}{suffix}", names::camel(name)), "Msg", &["View"]))
+    };
+    // `request`: the reply type of a request message (`Some(None)`: only acknowledged).
+    let message = |id: &proc_macro2::Ident,
+                   cmd: u16,
+                   doc: Doc,
+                   op: &Op,
+                   request: Option<Option<&proc_macro2::Ident>>| {
         let cmd = Literal::u8_unsuffixed(u8::try_from(cmd).unwrap_or(u8::MAX));
+        let exchange = request.map(|reply| match reply {
+            Some(r) => quote!(, family = #family, reply = #r),
+            None => quote!(, family = #family),
+        });
         let header = op.fixed_header.map(|h| {
             let t = ident(g.def_types[h.0].as_deref().unwrap_or("_"));
             let hdoc = Doc::default()
@@ -228,16 +240,15 @@ fn messages(g: &Gen<'_>) -> TokenStream {
             quote!(#adoc #[nla(attrs)] pub attrs: #t,)
         });
         let doc = doc.tokens();
-        let item = quote! {
+        quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, Eq, #k::Message)]
-            #[nla(#krate cmd = #cmd, version = #version)]
+            #[nla(#krate cmd = #cmd, version = #version #exchange)]
             pub struct #id {
                 #header
                 #attrs
             }
-        };
-        (id, item)
+        }
     };
     for op in &f.ops.list {
         if op.is_reserved() {
@@ -266,16 +277,29 @@ fn messages(g: &Gen<'_>) -> TokenStream {
                 .into_iter()
                 .flatten()
                 .any(|m| m.reply.is_some());
-            let mut req_id = None;
-            if let Some(v) = op.req_value {
+            let req_id = op.req_value.map(|_| claim(&mut n, &op.name, "Request"));
+            // The reply's own struct, when its command or layout differs from the request's.
+            let rsp = op.rsp_value.filter(|_| has_reply);
+            let same_layout = rsp.is_some() && op.req_value == rsp;
+            let rsp_id = rsp
+                .filter(|_| !same_layout || req_id.is_none())
+                .map(|_| claim(&mut n, &op.name, "Reply"));
+            if let (Some(v), Some(id)) = (op.req_value, &req_id) {
                 let doc = req_doc.para(format!("Request of op `{}` (`{c}`).", op.name));
-                let (id, item) = message(&mut n, &op.name, "Request", v, doc, op);
-                items.push(item);
-                req_id = Some(id);
+                let reply = if same_layout {
+                    Some(id)
+                } else {
+                    rsp_id.as_ref()
+                };
+                items.push(message(id, v, doc, op, Some(reply)));
             }
-            if has_reply && let Some(v) = op.rsp_value {
-                match (&req_id, op.req_value == Some(v)) {
-                    (Some(req), true) => {
+            if let Some(v) = rsp {
+                match (&rsp_id, &req_id) {
+                    (Some(id), _) => {
+                        let doc = rsp_doc.para(format!("Reply of op `{}`.", op.name));
+                        items.push(message(id, v, doc, op, None));
+                    }
+                    (None, Some(req)) => {
                         let alias = ident(&n.claim(
                             &format!("{}Reply", names::camel(&op.name)),
                             "Msg",
@@ -289,11 +313,7 @@ fn messages(g: &Gen<'_>) -> TokenStream {
                             .tokens();
                         items.push(quote!(#doc pub type #alias = #req;));
                     }
-                    _ => {
-                        let doc = rsp_doc.para(format!("Reply of op `{}`.", op.name));
-                        let (_, item) = message(&mut n, &op.name, "Reply", v, doc, op);
-                        items.push(item);
-                    }
+                    (None, None) => {}
                 }
             }
         } else if let Some(v) = op.rsp_value {
@@ -307,8 +327,8 @@ fn messages(g: &Gen<'_>) -> TokenStream {
                 "Event"
             };
             let doc = doc.para(format!("{kind} `{}` (`{c}`).", op.name));
-            let (_, item) = message(&mut n, &op.name, "", v, doc, op);
-            items.push(item);
+            let id = claim(&mut n, &op.name, "");
+            items.push(message(&id, v, doc, op, None));
         }
     }
     if items.is_empty() {

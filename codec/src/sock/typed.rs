@@ -1,0 +1,406 @@
+//! Typed exchanges in one call: a [`Request`] message is encoded, checked against its own
+//! policy, sent to its family (resolved and cached on first use) and its answer decoded as
+//! the request's [`Response`] type, a view into the socket's receive buffer.
+//!
+//! - [`Socket::request`]: one request, its reply.
+//! - [`Socket::dump_typed`]: a dump, read as typed views ([`TypedDump`], lending).
+//! - [`Socket::batch`]: many requests in one `transact_multiple` round trip, one typed
+//!   result each ([`Batch`], [`Answers`]).
+//!
+//! Errors keep everything: a request that breaks its policy is
+//! [`Error::InvalidRequest`] naming the field and the rule, before anything is sent; a
+//! kernel refusal is [`Error::Kernel`] with the ext-ack message, the offending
+//! attribute's path (named from the request's policy), the policy and cookie; a reply that
+//! does not decode is [`Error::Malformed`] naming the attribute.
+
+use core::marker::PhantomData;
+
+use super::dump::Dump;
+use super::error::Error;
+use super::socket::Socket;
+use super::transport::Transport;
+use super::txn::Transaction;
+use crate::consts::{NLM_F_ACK, NLM_F_ECHO, NLM_F_REQUEST};
+use crate::limits::Limits;
+use crate::request::{Request, Response};
+
+/// Encodes `req` for family `id` into `txn` (cleared first) and checks its attributes
+/// against the message's policy; attaches the policy so kernel errors name attributes.
+fn encode_into<R: Request>(txn: &mut Transaction, req: &R, id: u16) -> Result<(), Error> {
+    txn.clear();
+    let echo = if R::Reply::IS_MESSAGE { NLM_F_ECHO } else { 0 };
+    req.encode(txn.request_mut(), id, NLM_F_REQUEST | NLM_F_ACK | echo)
+        .map_err(Error::InvalidRequest)?;
+    check_policy::<R>(txn.request())?;
+    txn.set_policy(R::POLICY, R::ATTRS_AT);
+    Ok(())
+}
+
+fn check_policy<R: Request>(msg: &[u8]) -> Result<(), Error> {
+    let attrs = msg.get(R::ATTRS_AT..).unwrap_or_default();
+    R::POLICY
+        .validate(attrs)
+        .map_err(|e| Error::InvalidRequest(e.named_by(R::POLICY)))
+}
+
+fn decode<'a, M: Response>(msg: Option<crate::Msg<'a>>) -> Result<M::View<'a>, Error> {
+    M::decode_response(msg, &Limits::DEFAULT).map_err(Error::Malformed)
+}
+
+impl<T: Transport> Socket<T> {
+    /// Sends `req` to its family and returns the kernel's answer as the request's reply
+    /// type: a view into this socket's buffer, valid until the next call on the socket.
+    /// Requests the kernel only acknowledges (`Reply = ()`) return `()`. The request asks
+    /// for an acknowledgement (`NLM_F_ACK`) and, when a reply message is expected, for the
+    /// echo some families send it as (`NLM_F_ECHO`).
+    ///
+    /// With a generated family (`nlwire-families`) against the kernel:
+    ///
+    /// ```text
+    /// let mut sock = Socket::open(NETLINK_GENERIC)?;
+    /// let req = GetfamilyRequest { attrs: CtrlAttrs { family_name: Some("nlctrl".into()), ..Default::default() } };
+    /// println!("nlctrl is family {:?}", sock.request(&req)?.attrs.family_id);
+    /// ```
+    ///
+    /// The same shape with a peer standing in for the kernel; a name longer than the
+    /// policy's 15 bytes is refused before anything is sent:
+    ///
+    /// ```
+    /// # use nlwire::{Message, MsgBuf};
+    /// # #[derive(Debug, PartialEq, nlwire::AttrSet)]
+    /// # struct Ctrl { #[nla(type = 2, string, max_len = 15)] name: Option<String> }
+    /// # #[derive(Debug, PartialEq, nlwire::Message)]
+    /// # #[nla(cmd = 1, version = 2)]
+    /// # struct NewFamily { #[nla(attrs)] attrs: Ctrl }
+    /// # #[derive(Debug, PartialEq, nlwire::Message)]
+    /// # #[nla(cmd = 3, version = 2, family = "nlctrl", reply = NewFamily)]
+    /// # struct GetFamily { #[nla(attrs)] attrs: Ctrl }
+    /// # fn get(name: &str) -> GetFamily { GetFamily { attrs: Ctrl { name: Some(name.into()) } } }
+    /// # fn family(name: &str) -> Vec<u8> {
+    /// #     let mut b = MsgBuf::new();
+    /// #     NewFamily { attrs: Ctrl { name: Some(name.into()) } }.encode(&mut b, 0x10, 0).unwrap();
+    /// #     b.as_slice()[16..].to_vec()
+    /// # }
+    /// use nlwire::sock::{Error, FakePeer};
+    /// let mut sock = FakePeer::new(|req, out| {
+    ///     out.data(req.ty(), 0, &family("nlctrl"));
+    ///     out.ack();
+    /// })
+    /// .into_socket();
+    /// let reply = sock.request(&get("nlctrl"))?;
+    /// assert_eq!(reply.attrs.name, Some("nlctrl"));
+    /// let too_long = sock.request(&get("a-name-of-twenty-chars")).unwrap_err();
+    /// assert!(matches!(too_long, Error::InvalidRequest(_)), "{too_long}");
+    /// assert!(too_long.to_string().contains("name"), "{too_long}");
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
+    pub fn request<R: Request>(
+        &mut self,
+        req: &R,
+    ) -> Result<<R::Reply as Response>::View<'_>, Error> {
+        let id = self.family_id(R::FAMILY)?;
+        let mut txn = self.typed_txn.take().unwrap_or_default();
+        let sent = encode_into(&mut txn, req, id)
+            .and_then(|()| self.transact_multiple(core::slice::from_mut(&mut txn)));
+        let txn = self.typed_txn.insert(txn);
+        sent?;
+        decode::<R::Reply>(txn.result()?.first())
+    }
+
+    /// Starts a dump of `req`'s family (`NLM_F_DUMP`) and returns it as typed views of the
+    /// request's reply type; see [`TypedDump`].
+    ///
+    /// ```
+    /// # use nlwire::{Message, MsgBuf};
+    /// # #[derive(Debug, PartialEq, nlwire::AttrSet)]
+    /// # struct Ctrl { #[nla(type = 2, string, max_len = 15)] name: Option<String> }
+    /// # #[derive(Debug, PartialEq, nlwire::Message)]
+    /// # #[nla(cmd = 1, version = 2)]
+    /// # struct NewFamily { #[nla(attrs)] attrs: Ctrl }
+    /// # #[derive(Debug, PartialEq, nlwire::Message)]
+    /// # #[nla(cmd = 3, version = 2, family = "nlctrl", reply = NewFamily)]
+    /// # struct GetFamily { #[nla(attrs)] attrs: Ctrl }
+    /// # fn get(name: &str) -> GetFamily { GetFamily { attrs: Ctrl { name: Some(name.into()) } } }
+    /// # fn family(name: &str) -> Vec<u8> {
+    /// #     let mut b = MsgBuf::new();
+    /// #     NewFamily { attrs: Ctrl { name: Some(name.into()) } }.encode(&mut b, 0x10, 0).unwrap();
+    /// #     b.as_slice()[16..].to_vec()
+    /// # }
+    /// let mut sock = nlwire::sock::FakePeer::new(|req, out| {
+    ///     out.dump(req.ty(), &[&family("nlctrl"), &family("ovs_flow")], 1);
+    /// })
+    /// .into_socket();
+    /// let mut families = sock.dump_typed(&GetFamily { attrs: Ctrl { name: None } })?;
+    /// let mut names = Vec::new();
+    /// while let Some(f) = families.next() {
+    ///     names.push(f?.attrs.name.unwrap().to_owned());
+    /// }
+    /// assert_eq!(names, ["nlctrl", "ovs_flow"]);
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
+    pub fn dump_typed<R: Request>(&mut self, req: &R) -> Result<TypedDump<'_, T, R::Reply>, Error> {
+        let id = self.family_id(R::FAMILY)?;
+        let buf = &mut self.typed_dump_req;
+        buf.clear();
+        req.encode(buf, id, NLM_F_REQUEST)
+            .map_err(Error::InvalidRequest)?;
+        check_policy::<R>(buf.as_slice())?;
+        self.dump_req.clear();
+        self.dump_req
+            .extend_from_slice(self.typed_dump_req.as_slice());
+        let dump = self.start_dump()?.policy(R::POLICY, R::ATTRS_AT);
+        Ok(TypedDump {
+            dump,
+            _m: PhantomData,
+        })
+    }
+
+    /// [`dump_typed`](Self::dump_typed) with up to `attempts` tries: when `f` sees the
+    /// dump interrupted (`NLM_F_DUMP_INTR`) or overrun, the dump starts again and `f`
+    /// runs afresh (see [`Socket::dump_retry`]).
+    ///
+    /// ```
+    /// # use nlwire::{Message, MsgBuf};
+    /// # #[derive(Debug, PartialEq, nlwire::AttrSet)]
+    /// # struct Ctrl { #[nla(type = 2, string, max_len = 15)] name: Option<String> }
+    /// # #[derive(Debug, PartialEq, nlwire::Message)]
+    /// # #[nla(cmd = 1, version = 2)]
+    /// # struct NewFamily { #[nla(attrs)] attrs: Ctrl }
+    /// # #[derive(Debug, PartialEq, nlwire::Message)]
+    /// # #[nla(cmd = 3, version = 2, family = "nlctrl", reply = NewFamily)]
+    /// # struct GetFamily { #[nla(attrs)] attrs: Ctrl }
+    /// # fn get(name: &str) -> GetFamily { GetFamily { attrs: Ctrl { name: Some(name.into()) } } }
+    /// # fn family(name: &str) -> Vec<u8> {
+    /// #     let mut b = MsgBuf::new();
+    /// #     NewFamily { attrs: Ctrl { name: Some(name.into()) } }.encode(&mut b, 0x10, 0).unwrap();
+    /// #     b.as_slice()[16..].to_vec()
+    /// # }
+    /// // The first dump is interrupted by a concurrent change, the second is not.
+    /// let mut first = true;
+    /// let mut sock = nlwire::sock::FakePeer::new(move |req, out| {
+    ///     let intr = std::mem::take(&mut first);
+    ///     out.dump_with(req.ty(), &[&family("nlctrl")], 1, intr);
+    /// })
+    /// .into_socket();
+    /// let names = sock.dump_typed_retry(&GetFamily { attrs: Ctrl { name: None } }, 3, |d| {
+    ///     let mut names = Vec::new();
+    ///     while let Some(f) = d.next() {
+    ///         names.extend(f?.attrs.name.map(str::to_owned));
+    ///     }
+    ///     Ok(names)
+    /// })?;
+    /// assert_eq!(names, ["nlctrl"]);
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
+    pub fn dump_typed_retry<R: Request, O>(
+        &mut self,
+        req: &R,
+        attempts: u32,
+        mut f: impl FnMut(&mut TypedDump<'_, T, R::Reply>) -> Result<O, Error>,
+    ) -> Result<O, Error> {
+        let attempts = attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            let mut dump = self.dump_typed(req)?;
+            dump.dump.attempts = attempt;
+            let r = f(&mut dump).and_then(|r| dump.dump.finish().map(|()| r));
+            match r {
+                Err(e) if e.is_retryable() && attempt < attempts => attempt += 1,
+                r => return r,
+            }
+        }
+    }
+
+    /// A batch of typed requests sent together ([`Socket::transact_multiple`]): push
+    /// requests, [`run`](Batch::run) it, then read each result by the [`Ticket`] its
+    /// push returned. The socket keeps the batch's buffers, so a warm batch allocates
+    /// nothing.
+    ///
+    /// ```
+    /// # use nlwire::{Message, MsgBuf};
+    /// # #[derive(Debug, PartialEq, nlwire::AttrSet)]
+    /// # struct Ctrl { #[nla(type = 2, string, max_len = 15)] name: Option<String> }
+    /// # #[derive(Debug, PartialEq, nlwire::Message)]
+    /// # #[nla(cmd = 1, version = 2)]
+    /// # struct NewFamily { #[nla(attrs)] attrs: Ctrl }
+    /// # #[derive(Debug, PartialEq, nlwire::Message)]
+    /// # #[nla(cmd = 3, version = 2, family = "nlctrl", reply = NewFamily)]
+    /// # struct GetFamily { #[nla(attrs)] attrs: Ctrl }
+    /// # fn get(name: &str) -> GetFamily { GetFamily { attrs: Ctrl { name: Some(name.into()) } } }
+    /// # fn family(name: &str) -> Vec<u8> {
+    /// #     let mut b = MsgBuf::new();
+    /// #     NewFamily { attrs: Ctrl { name: Some(name.into()) } }.encode(&mut b, 0x10, 0).unwrap();
+    /// #     b.as_slice()[16..].to_vec()
+    /// # }
+    /// // A peer that knows one family and refuses every other name.
+    /// let mut sock = nlwire::sock::FakePeer::new(|req, out| {
+    ///     if req.payload().windows(6).any(|w| w == b"nlctrl") {
+    ///         out.data(req.ty(), 0, &family("nlctrl"));
+    ///         out.ack();
+    ///     } else {
+    ///         out.error_ext(libc::ENOENT, "no such family", Some(20));
+    ///     }
+    /// })
+    /// .into_socket();
+    /// let mut batch = sock.batch();
+    /// let a = batch.push(&get("nlctrl"))?;
+    /// let b = batch.push(&get("nosuch"))?;
+    /// let answers = batch.run()?;
+    /// assert_eq!(answers.get(a)?.attrs.name, Some("nlctrl"));
+    /// let e = answers.get(b).unwrap_err();
+    /// assert_eq!(e.errno(), Some(libc::ENOENT));
+    /// assert!(e.to_string().contains("name"), "{e}"); // the offending attribute, named
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
+    pub fn batch(&mut self) -> Batch<'_, T> {
+        let txns = core::mem::take(&mut self.batch_txns);
+        Batch {
+            sock: self,
+            txns,
+            len: 0,
+        }
+    }
+}
+
+/// A dump read as typed views: call [`next`](Self::next) until it returns `None`. Each
+/// view borrows the socket's dump buffer until the next call (a lending iterator). The
+/// rules of [`Dump`] apply: `NLM_F_DUMP_INTR` ends it with [`Error::DumpInterrupted`]
+/// after every message was delivered, and dropping it early drains the rest.
+pub struct TypedDump<'s, T: Transport, M> {
+    dump: Dump<'s, T>,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<T: Transport, M: Response> TypedDump<'_, T, M> {
+    /// The next message, decoded; `None` once the dump is done.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Option<Result<M::View<'_>, Error>> {
+        Some(self.dump.next_msg()?.and_then(|m| decode::<M>(Some(m))))
+    }
+
+    /// Reads the rest of the dump, failing on the first error (including an interrupted
+    /// dump).
+    pub fn finish(self) -> Result<(), Error> {
+        self.dump.finish()
+    }
+
+    /// The dump's sequence number.
+    pub fn seq(&self) -> u32 {
+        self.dump.seq()
+    }
+}
+
+/// A request's place in a [`Batch`]: give it to [`Answers::get`] for its typed result.
+pub struct Ticket<R> {
+    index: usize,
+    _r: PhantomData<fn() -> R>,
+}
+
+impl<R> Clone for Ticket<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R> Copy for Ticket<R> {}
+
+impl<R> core::fmt::Debug for Ticket<R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Ticket({})", self.index)
+    }
+}
+
+/// Typed requests gathered for one [`Socket::transact_multiple`]; see [`Socket::batch`].
+/// A batch dropped without [`run`](Self::run) sends nothing (its buffers are freed rather
+/// than kept by the socket).
+pub struct Batch<'s, T: Transport> {
+    sock: &'s mut Socket<T>,
+    txns: Vec<Transaction>,
+    len: usize,
+}
+
+impl<'s, T: Transport> Batch<'s, T> {
+    /// Adds `req`: resolves its family, encodes it and checks it against its policy (a
+    /// request that breaks it is refused here, with nothing sent).
+    pub fn push<R: Request>(&mut self, req: &R) -> Result<Ticket<R>, Error> {
+        let id = self.sock.family_id(R::FAMILY)?;
+        if self.len == self.txns.len() {
+            self.txns.push(Transaction::new());
+        }
+        encode_into(&mut self.txns[self.len], req, id)?;
+        self.len += 1;
+        Ok(Ticket {
+            index: self.len - 1,
+            _r: PhantomData,
+        })
+    }
+
+    /// Requests pushed so far.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True before the first push.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Sends every request and receives every answer. `Err` only when the transport
+    /// failed; each request's own outcome is read with [`Answers::get`].
+    pub fn run(self) -> Result<Answers<'s, T>, Error> {
+        let Batch {
+            sock,
+            mut txns,
+            len,
+        } = self;
+        let r = sock.transact_multiple(&mut txns[..len]);
+        let answers = Answers { sock, txns, len };
+        r.map(|()| answers)
+    }
+}
+
+/// The results of a [`Batch`], read by [`Ticket`]. Dropping it hands the buffers back to
+/// the socket.
+pub struct Answers<'s, T: Transport> {
+    sock: &'s mut Socket<T>,
+    txns: Vec<Transaction>,
+    len: usize,
+}
+
+impl<T: Transport> Answers<'_, T> {
+    /// The typed result of the request `ticket` stands for: its reply view, or the kernel's
+    /// error for it (with ext-ack text and the attribute path named from its policy).
+    pub fn get<R: Request>(
+        &self,
+        ticket: Ticket<R>,
+    ) -> Result<<R::Reply as Response>::View<'_>, Error> {
+        let txn = self.txns[..self.len]
+            .get(ticket.index)
+            .ok_or(Error::BadRequest {
+                reason: "the ticket belongs to another batch",
+            })?;
+        decode::<R::Reply>(txn.result()?.first())
+    }
+
+    /// Number of requests in the batch.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True for an empty batch.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<T: Transport> Drop for Answers<'_, T> {
+    fn drop(&mut self) {
+        let txns = core::mem::take(&mut self.txns);
+        give_back(self.sock, txns);
+    }
+}
+
+fn give_back<T: Transport>(sock: &mut Socket<T>, txns: Vec<Transaction>) {
+    if txns.capacity() >= sock.batch_txns.capacity() {
+        sock.batch_txns = txns;
+    }
+}
