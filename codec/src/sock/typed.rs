@@ -24,18 +24,6 @@ use crate::consts::{NLM_F_ACK, NLM_F_ECHO, NLM_F_REQUEST};
 use crate::limits::Limits;
 use crate::request::{Request, Response};
 
-/// Encodes `req` for family `id` into `txn` (cleared first) and checks its attributes
-/// against the message's policy; attaches the policy so kernel errors name attributes.
-fn encode_into<R: Request>(txn: &mut Transaction, req: &R, id: u16) -> Result<(), Error> {
-    txn.clear();
-    let echo = if R::Reply::IS_MESSAGE { NLM_F_ECHO } else { 0 };
-    req.encode(txn.request_mut(), id, NLM_F_REQUEST | NLM_F_ACK | echo)
-        .map_err(Error::InvalidRequest)?;
-    check_policy::<R>(txn.request())?;
-    txn.set_policy(R::POLICY, R::ATTRS_AT);
-    Ok(())
-}
-
 fn check_policy<R: Request>(msg: &[u8]) -> Result<(), Error> {
     let attrs = msg.get(R::ATTRS_AT..).unwrap_or_default();
     R::POLICY
@@ -45,6 +33,68 @@ fn check_policy<R: Request>(msg: &[u8]) -> Result<(), Error> {
 
 fn decode<'a, M: Response>(msg: Option<crate::Msg<'a>>) -> Result<M::View<'a>, Error> {
     M::decode_response(msg, &Limits::DEFAULT).map_err(Error::Malformed)
+}
+
+impl Transaction {
+    /// Makes `req` this transaction's request (cleared first), for family id `family`
+    /// with `NLM_F_REQUEST | NLM_F_ACK` (and `NLM_F_ECHO` when a reply message is
+    /// expected) plus `flags`: encodes it, checks it against its policy
+    /// ([`Error::InvalidRequest`] naming the field, nothing to send), and attaches the
+    /// policy so kernel errors name the offending attribute. The building block of
+    /// [`Socket::request`] and [`Socket::batch`], for callers that keep their own
+    /// transactions.
+    ///
+    /// ```
+    /// # #[derive(Debug, PartialEq, nlwire::AttrSet)]
+    /// # struct Ctrl { #[nla(type = 2, string, max_len = 15)] name: Option<String> }
+    /// # #[derive(Debug, PartialEq, nlwire::Message)]
+    /// # #[nla(cmd = 3, version = 2, family = "nlctrl")]
+    /// # struct GetFamily { #[nla(attrs)] attrs: Ctrl }
+    /// use nlwire::consts::*;
+    /// let mut t = nlwire::sock::Transaction::new();
+    /// t.set_request(&GetFamily { attrs: Ctrl { name: Some("nlctrl".into()) } }, GENL_ID_CTRL, 0)?;
+    /// let m = nlwire::Msg::parse(t.request())?;
+    /// assert_eq!((m.ty(), m.flags()), (GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_request<R: Request>(
+        &mut self,
+        req: &R,
+        family: u16,
+        flags: u16,
+    ) -> Result<(), Error> {
+        self.clear();
+        let echo = if R::Reply::IS_MESSAGE { NLM_F_ECHO } else { 0 };
+        req.encode(
+            self.request_mut(),
+            family,
+            NLM_F_REQUEST | NLM_F_ACK | echo | flags,
+        )
+        .map_err(Error::InvalidRequest)?;
+        check_policy::<R>(self.request())?;
+        self.set_policy(R::POLICY, R::ATTRS_AT);
+        Ok(())
+    }
+
+    /// The answer to this transaction's request decoded as `M` (a request's
+    /// `R::Reply`): its view, or the kernel's error for it.
+    ///
+    /// ```
+    /// # #[derive(Debug, PartialEq, nlwire::AttrSet)]
+    /// # struct Ctrl { #[nla(type = 2, string)] name: Option<String> }
+    /// # #[derive(Debug, PartialEq, nlwire::Message)]
+    /// # #[nla(cmd = 3, version = 2, family = "nlctrl")]
+    /// # struct GetFamily { #[nla(attrs)] attrs: Ctrl }
+    /// let mut sock = nlwire::sock::FakePeer::new(|_, out| out.error(libc::EPERM)).into_socket();
+    /// let mut t = nlwire::sock::Transaction::new();
+    /// t.set_request(&GetFamily { attrs: Ctrl { name: None } }, 0x10, 0)?;
+    /// sock.transact_multiple(std::slice::from_mut(&mut t))?;
+    /// assert_eq!(t.decode_reply::<()>().unwrap_err().errno(), Some(libc::EPERM));
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
+    pub fn decode_reply<M: Response>(&self) -> Result<M::View<'_>, Error> {
+        decode::<M>(self.result()?.first())
+    }
 }
 
 impl<T: Transport> Socket<T> {
@@ -98,13 +148,24 @@ impl<T: Transport> Socket<T> {
         &mut self,
         req: &R,
     ) -> Result<<R::Reply as Response>::View<'_>, Error> {
+        self.request_with_flags(req, 0)
+    }
+
+    /// [`request`](Self::request) with more `nlmsghdr` flags (`NLM_F_CREATE`,
+    /// `NLM_F_EXCL`, `NLM_F_REPLACE`, ...).
+    pub fn request_with_flags<R: Request>(
+        &mut self,
+        req: &R,
+        flags: u16,
+    ) -> Result<<R::Reply as Response>::View<'_>, Error> {
         let id = self.family_id(R::FAMILY)?;
         let mut txn = self.typed_txn.take().unwrap_or_default();
-        let sent = encode_into(&mut txn, req, id)
+        let sent = txn
+            .set_request(req, id, flags)
             .and_then(|()| self.transact_multiple(core::slice::from_mut(&mut txn)));
         let txn = self.typed_txn.insert(txn);
         sent?;
-        decode::<R::Reply>(txn.result()?.first())
+        txn.decode_reply::<R::Reply>()
     }
 
     /// Starts a dump of `req`'s family (`NLM_F_DUMP`) and returns it as typed views of the
@@ -139,10 +200,19 @@ impl<T: Transport> Socket<T> {
     /// # Ok::<(), nlwire::sock::Error>(())
     /// ```
     pub fn dump_typed<R: Request>(&mut self, req: &R) -> Result<TypedDump<'_, T, R::Reply>, Error> {
+        self.dump_typed_with_flags(req, 0)
+    }
+
+    /// [`dump_typed`](Self::dump_typed) with more `nlmsghdr` flags.
+    pub fn dump_typed_with_flags<R: Request>(
+        &mut self,
+        req: &R,
+        flags: u16,
+    ) -> Result<TypedDump<'_, T, R::Reply>, Error> {
         let id = self.family_id(R::FAMILY)?;
         let buf = &mut self.typed_dump_req;
         buf.clear();
-        req.encode(buf, id, NLM_F_REQUEST)
+        req.encode(buf, id, NLM_F_REQUEST | flags)
             .map_err(Error::InvalidRequest)?;
         check_policy::<R>(buf.as_slice())?;
         self.dump_req.clear();
@@ -322,11 +392,16 @@ impl<'s, T: Transport> Batch<'s, T> {
     /// Adds `req`: resolves its family, encodes it and checks it against its policy (a
     /// request that breaks it is refused here, with nothing sent).
     pub fn push<R: Request>(&mut self, req: &R) -> Result<Ticket<R>, Error> {
+        self.push_with_flags(req, 0)
+    }
+
+    /// [`push`](Self::push) with more `nlmsghdr` flags.
+    pub fn push_with_flags<R: Request>(&mut self, req: &R, flags: u16) -> Result<Ticket<R>, Error> {
         let id = self.sock.family_id(R::FAMILY)?;
         if self.len == self.txns.len() {
             self.txns.push(Transaction::new());
         }
-        encode_into(&mut self.txns[self.len], req, id)?;
+        self.txns[self.len].set_request(req, id, flags)?;
         self.len += 1;
         Ok(Ticket {
             index: self.len - 1,
@@ -378,7 +453,7 @@ impl<T: Transport> Answers<'_, T> {
             .ok_or(Error::BadRequest {
                 reason: "the ticket belongs to another batch",
             })?;
-        decode::<R::Reply>(txn.result()?.first())
+        txn.decode_reply::<R::Reply>()
     }
 
     /// Number of requests in the batch.
