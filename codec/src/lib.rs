@@ -1,8 +1,53 @@
 //! # nlwire — a zero-copy netlink codec
 //!
-//! Encode netlink messages once into a reusable buffer with headroom and tailroom, and
-//! decode them as views into the receive buffer, with policy validation that names the
-//! attribute that failed and why.
+//! Netlink messages as typed values: a request knows its family, command and reply type,
+//! so one call sends it and returns the reply as a view into the receive buffer, with
+//! policy checks that name the attribute that failed and why.
+//!
+//! The types come from a family's YNL spec (the `nlwire-families` crate holds the
+//! project's families; `nlwire::schema!`, feature `schema`, or `nlwire-schema` in a build
+//! script makes them for any spec):
+//!
+//! ```text
+//! use nlwire_families::nlctrl::{CtrlAttrs, msg::GetfamilyRequest};
+//! let mut sock = nlwire::sock::Socket::open(nlwire::consts::NETLINK_GENERIC)?;
+//! let req = GetfamilyRequest { attrs: CtrlAttrs { family_name: Some("nlctrl".into()), ..Default::default() } };
+//! let reply = sock.request(&req)?;
+//! assert_eq!(reply.attrs.family_id, Some(nlwire::consts::GENL_ID_CTRL));
+//! ```
+//!
+//! or from a few annotated structs of your own (the derives write the encoder, the view
+//! and the policy):
+//!
+//! ```
+//! # #[cfg(all(feature = "socket", feature = "derive"))] {
+//! #[derive(Debug, Default, nlwire::AttrSet)]
+//! struct Ctrl {
+//!     #[nla(type = 1, u16)]
+//!     family_id: Option<u16>,
+//!     #[nla(type = 2, string, max_len = 15)]
+//!     family_name: Option<String>,
+//! }
+//! #[derive(Debug, nlwire::Message)]
+//! #[nla(cmd = 1, version = 2)]
+//! struct NewFamily { #[nla(attrs)] attrs: Ctrl }
+//! #[derive(Debug, nlwire::Message)]
+//! #[nla(cmd = 3, version = 2, family = "nlctrl", reply = NewFamily)]
+//! struct GetFamily { #[nla(attrs)] attrs: Ctrl }
+//!
+//! let mut sock = nlwire::sock::Socket::open(nlwire::consts::NETLINK_GENERIC)?;
+//! let req = GetFamily { attrs: Ctrl { family_name: Some("nlctrl".into()), ..Default::default() } };
+//! let reply = sock.request(&req)?;
+//! assert_eq!(reply.attrs.family_id, Some(nlwire::consts::GENL_ID_CTRL));
+//! # }
+//! # Ok::<(), nlwire::sock::Error>(())
+//! ```
+//!
+//! Dumps ([`sock::Socket::dump_typed`]) and batches ([`sock::Socket::batch`]) work the
+//! same way; see [`sock`].
+//!
+//! Underneath is the raw layer, for those who want no types: encode once into a reusable
+//! buffer with headroom and tailroom, and decode as views into the bytes.
 //!
 //! ```
 //! use nlwire::{consts::*, Attrs, Messages, MsgBuf};
@@ -24,9 +69,10 @@
 //!
 //! Modules, one job each: [`buf`] (the buffer), [`attr_put`] (writing attributes and
 //! headers), [`attr`] (reading attributes), [`index`] (one-pass attribute index),
-//! [`policy`] (policy tables and validation), [`reported_policy`] (policies as the kernel
-//! reports them), [`msg`] (datagram framing, errors, ext-ack),
-//! [`header`] (wire headers), [`consts`], [`limits`], [`error`].
+//! [`policy`] (policy tables and validation), [`request`] (what a message knows of its
+//! exchange), [`reported_policy`] (policies as the kernel reports them), [`msg`]
+//! (datagram framing, errors, ext-ack), [`header`] (wire headers), [`consts`], [`limits`],
+//! [`error`]; `sock` (feature `socket`) the transport.
 // Unsafe code is denied everywhere; `sock::sys` (the SOL_NETLINK syscall layer) is the one
 // module allowed to use it.
 #![deny(unsafe_code)]
@@ -76,8 +122,3 @@ pub use nlwire_derive::{AttrSet, Message, SubMessage, wire};
 /// arbitrary, re-exported so derived `Arbitrary` impls name the same version.
 #[cfg(feature = "arbitrary")]
 pub use arbitrary;
-
-/// The top-level README's Rust examples, compiled and run as doctests so they stay true.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeExamples;

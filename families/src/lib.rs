@@ -73,3 +73,9 @@ pub mod nlctrl {
 // The dpif-style OVS datapath API (docs in the module).
 #[cfg(feature = "ovs")]
 pub mod ovs;
+
+/// The top-level README's Rust examples, compiled and run as doctests so they stay true
+/// (here, where the generated families they start from are in scope).
+#[cfg(all(doctest, feature = "nlctrl"))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
