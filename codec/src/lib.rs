@@ -78,11 +78,13 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+#[path = "private/mod.rs"]
+pub mod __private;
 pub mod attr;
 pub mod attr_put;
 pub mod buf;
 pub mod consts;
-pub mod derive_support;
 pub mod error;
 pub mod header;
 pub mod index;
@@ -93,11 +95,12 @@ pub mod reported_policy;
 pub mod request;
 #[cfg(all(feature = "socket", target_os = "linux"))]
 pub mod sock;
+mod traits;
+pub mod view;
 
 pub use attr::{Attr, Attrs};
 pub use attr_put::{MsgStart, Nest};
 pub use buf::MsgBuf;
-pub use derive_support::{AttrSet, AttrUnion, Encode, Message, SubMessage};
 pub use error::{AttrPath, Error, Result, StringFault};
 pub use header::{GenlMsgHdr, NlAttrHdr, NlMsgErr, NlMsgHdr, OvsHeader};
 pub use index::AttrIndex;
@@ -106,6 +109,8 @@ pub use msg::{DoneMsg, ErrorMsg, ExtAck, Messages, Msg, MsgKind, path_at_offset}
 pub use policy::{AttrKind, AttrPolicy, Policy, ValueRange};
 pub use reported_policy::ReportedPolicy;
 pub use request::{Request, Response};
+pub use __private::WireType;
+pub use traits::{AttrSet, AttrUnion, Encode, Message, SubMessage};
 
 /// zerocopy, re-exported so derived code and users name the same version.
 pub use zerocopy;

@@ -23,10 +23,10 @@
 //! assert_eq!(reply_cmd::<GetFamily>(), 1);
 //! ```
 
-use crate::derive_support::Message;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::msg::Msg;
+use crate::traits::Message;
 
 /// A message that can be sent on its own: it names its generic netlink family (resolved
 /// to an id, and cached, when first sent) and the type of its answer.

@@ -3,7 +3,7 @@
 //! truncation, each byte replaced by a few values) either is refused with an error or
 //! yields a view whose every accessor works.
 
-use nlwire::derive_support::{AttrList, Lazy};
+use nlwire::view::{AttrList, Lazy};
 use nlwire::{AttrSet, Encode};
 
 #[derive(Debug, Clone, PartialEq, nlwire::AttrSet)]
@@ -78,6 +78,7 @@ fn lazy_refuses_what_does_not_decode_and_never_panics() {
         refused > 0 && accepted > 0,
         "{refused} refused, {accepted} accepted"
     );
+    assert_eq!(nlwire::__private::redecode_failures(), 0);
 }
 
 #[test]
@@ -104,6 +105,7 @@ fn attr_list_refuses_what_does_not_decode_and_never_panics() {
         refused > 0 && accepted > 0,
         "{refused} refused, {accepted} accepted"
     );
+    assert_eq!(nlwire::__private::redecode_failures(), 0);
 }
 
 #[test]

@@ -105,12 +105,12 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
     });
     let view_attrs = attrs.as_ref().map(|p| {
         let (fid, fvis, ty, d) = (p.ident, p.vis, p.ty, &p.docs);
-        quote!(#(#d)* #fvis #fid: <#ty as #k::derive_support::AttrSet>::View<'a>,)
+        quote!(#(#d)* #fvis #fid: <#ty as #k::__private::AttrSet>::View<'a>,)
     });
     let policy = match &attrs {
         Some(p) => {
             let ty = p.ty;
-            quote!(<#ty as #k::derive_support::AttrSet>::POLICY)
+            quote!(<#ty as #k::__private::AttrSet>::POLICY)
         }
         None => {
             let name = c
@@ -131,7 +131,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         let (fid, ty) = (p.ident, p.ty);
         quote! {
             if let ::core::result::Result::Err(e) =
-                <#ty as #k::derive_support::Encode>::encode(&self.#fid, buf)
+                <#ty as #k::__private::Encode>::encode(&self.#fid, buf)
             {
                 buf.truncate(start);
                 return ::core::result::Result::Err(e);
@@ -144,7 +144,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             let name = quote!(#ty).to_string().replace(' ', "");
             quote! {
                 let (nlmsg, genl, #fid, body) =
-                    #k::derive_support::split_genl::<#ty>(&msg, #name)?;
+                    #k::__private::split_genl::<#ty>(&msg, #name)?;
             }
         }
         None => quote! {
@@ -156,12 +156,12 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         Some(p) => {
             let (fid, ty) = (p.ident, p.ty);
             quote! {
-                #k::derive_support::check_size(body, limits)?;
-                let mut cx = #k::derive_support::DecodeCx::new(limits);
+                #k::__private::check_size(body, limits)?;
+                let mut cx = #k::__private::DecodeCx::new(limits);
                 let #fid = cx
                     .enter()
-                    .and_then(|()| <#ty as #k::derive_support::AttrSet>::decode_in(body, &mut cx))
-                    .map_err(|e| e.named_by(<Self as #k::derive_support::Message>::POLICY))?;
+                    .and_then(|()| <#ty as #k::__private::AttrSet>::decode_in(body, &mut cx))
+                    .map_err(|e| e.named_by(<Self as #k::__private::Message>::POLICY))?;
             }
         }
         None => quote!(let _ = (body, limits);),
@@ -180,15 +180,15 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
     });
     let own_attrs = attrs.as_ref().map(|p| {
         let (fid, ty) = (p.ident, p.ty);
-        quote!(#fid: <#ty as #k::derive_support::AttrSet>::from_view(view.#fid),)
+        quote!(#fid: <#ty as #k::__private::AttrSet>::from_view(view.#fid),)
     });
     let arb_header = header.as_ref().map(|p| {
         let fid = p.ident;
-        quote!(#fid: #k::derive_support::arbitrary_wire(u)?,)
+        quote!(#fid: #k::__private::arbitrary_wire(u)?,)
     });
     let arb_attrs = attrs.as_ref().map(|p| {
         let (fid, ty) = (p.ident, p.ty);
-        quote!(#fid: <#ty as #k::derive_support::AttrSet>::arbitrary_set(u)?,)
+        quote!(#fid: <#ty as #k::__private::AttrSet>::arbitrary_set(u)?,)
     });
     let header_len = match &header {
         Some(p) => {
@@ -223,7 +223,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 /// The owned form (allocates for strings, bytes and lists).
                 #[inline]
                 #vis fn into_owned(self) -> #ident {
-                    <#ident as #k::derive_support::Message>::from_view(self)
+                    <#ident as #k::__private::Message>::from_view(self)
                 }
             }
 
@@ -238,7 +238,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
 
             #[automatically_derived]
     #[allow(clippy::pedantic, clippy::nursery)]
-            impl #k::derive_support::Message for #ident {
+            impl #k::__private::Message for #ident {
                 type View<'a> = #view<'a>;
                 const CMD: u8 = #cmd;
                 const VERSION: u8 = #version;

@@ -253,7 +253,7 @@ impl NlaAttr {
                 quote!(#k::AttrPolicy::new(#name, #ty, #k::AttrKind::Binary))
             }
             (_, Some(m)) => respan(
-                quote!(#k::derive_support::entry::<#inner, #m>(#name, #ty)),
+                quote!(#k::__private::entry::<#inner, #m>(#name, #ty)),
                 inner.span(),
             ),
             (_, None) => quote!(#k::AttrPolicy::new(#name, #ty, #k::AttrKind::Binary)),
@@ -326,19 +326,19 @@ impl NlaAttr {
         match (&self.kind, self.marker()) {
             (Kind::SubMessage { .. }, _) => {
                 let f = respan(
-                    quote!(#k::derive_support::put_sub_message::<#inner>),
+                    quote!(#k::__private::put_sub_message::<#inner>),
                     inner.span(),
                 );
                 quote!(#f(#v, buf, #ty)?;)
             }
             (_, Some(m)) => {
                 let f = respan(
-                    quote!(<#inner as #k::derive_support::Field<#m>>::put),
+                    quote!(<#inner as #k::__private::Field<#m>>::put),
                     inner.span(),
                 );
                 quote!(#f(#v, buf, #ty)?;)
             }
-            _ => quote!(#k::derive_support::put_flag(buf, #ty)?;),
+            _ => quote!(#k::__private::put_flag(buf, #ty)?;),
         }
     }
 
@@ -354,15 +354,15 @@ impl NlaAttr {
         let len_check = self
             .opts
             .has_len_check()
-            .then(|| quote!(#k::derive_support::check_len(&a, &#owner::#chk)?;));
+            .then(|| quote!(#k::__private::check_len(&a, &#owner::#chk)?;));
         let field = respan(
-            quote!(<#inner as #k::derive_support::Field<#m>>),
+            quote!(<#inner as #k::__private::Field<#m>>),
             inner.span(),
         );
         let int_check = self
             .opts
             .has_int_check()
-            .then(|| quote!(#k::derive_support::check_int(#field::int_of(&v), &#owner::#chk)?;));
+            .then(|| quote!(#k::__private::check_int(#field::int_of(&v), &#owner::#chk)?;));
         quote! {{
             #len_check
             let v = #field::get(a, cx)?;
@@ -377,11 +377,11 @@ impl NlaAttr {
         let inner = &self.inner;
         match (&self.kind, self.marker()) {
             (Kind::SubMessage { .. }, _) => respan(
-                quote!(<#inner as #k::derive_support::SubMessage>::View<'a>),
+                quote!(<#inner as #k::__private::SubMessage>::View<'a>),
                 inner.span(),
             ),
             (_, Some(m)) => respan(
-                quote!(<#inner as #k::derive_support::Field<#m>>::View<'a>),
+                quote!(<#inner as #k::__private::Field<#m>>::View<'a>),
                 inner.span(),
             ),
             _ => quote!(bool),
@@ -395,14 +395,14 @@ impl NlaAttr {
         match (&self.kind, self.marker()) {
             (Kind::SubMessage { .. }, _) => {
                 let f = respan(
-                    quote!(<#inner as #k::derive_support::SubMessage>::from_view),
+                    quote!(<#inner as #k::__private::SubMessage>::from_view),
                     inner.span(),
                 );
                 quote!(#f(#v))
             }
             (_, Some(m)) => {
                 let f = respan(
-                    quote!(<#inner as #k::derive_support::Field<#m>>::from_view),
+                    quote!(<#inner as #k::__private::Field<#m>>::from_view),
                     inner.span(),
                 );
                 quote!(#f(#v))
@@ -420,14 +420,14 @@ impl NlaAttr {
         match (&self.kind, self.marker()) {
             (Kind::SubMessage { .. }, _) => {
                 let f = respan(
-                    quote!(<#inner as #k::derive_support::SubMessage>::arbitrary_sub),
+                    quote!(<#inner as #k::__private::SubMessage>::arbitrary_sub),
                     inner.span(),
                 );
                 quote!(#f(u))
             }
             (_, Some(m)) => {
                 let f = respan(
-                    quote!(#k::derive_support::arbitrary_field::<#inner, #m>),
+                    quote!(#k::__private::arbitrary_field::<#inner, #m>),
                     inner.span(),
                 );
                 quote!(#f(u, &#owner::#chk))

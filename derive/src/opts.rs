@@ -6,7 +6,7 @@ use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Ident, Lit, LitInt, LitStr, Path, Result, Type};
 
-/// The integer kinds: annotation keyword, marker type in `derive_support::kind`.
+/// The integer kinds: annotation keyword, marker type in `__private::kind`.
 pub const INT_KINDS: &[(&str, &str)] = &[
     ("u8", "U8"),
     ("u16", "U16"),
@@ -80,9 +80,9 @@ impl Kind {
         }
     }
 
-    /// The marker type `derive_support::kind::*` for kinds that go through `Field`.
+    /// The marker type `__private::kind::*` for kinds that go through `Field`.
     pub fn marker(&self, krate: &TokenStream, unterminated: bool) -> Option<TokenStream> {
-        let k = quote!(#krate::derive_support::kind);
+        let k = quote!(#krate::__private::kind);
         Some(match self {
             Kind::Int(m) => {
                 let id = Ident::new(m, Span::call_site());

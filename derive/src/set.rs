@@ -232,7 +232,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             Shape::Multi => {
                 let m = f.attr.marker();
                 crate::model::respan(
-                    quote!(#k::derive_support::Multi<'a, #inner, #m>),
+                    quote!(#k::__private::Multi<'a, #inner, #m>),
                     inner.span(),
                 )
             }
@@ -266,7 +266,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 let inner = &f.attr.inner;
                 let m = f.attr.marker();
                 let multi = crate::model::respan(
-                    quote!(#k::derive_support::Multi::<'a, #inner, #m>),
+                    quote!(#k::__private::Multi::<'a, #inner, #m>),
                     inner.span(),
                 );
                 quote!(let mut #l = #multi::empty();)
@@ -278,15 +278,15 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         let l = &f.local;
         let ty = f.attr.nla_ty;
         let dup = f.attr.opts.reject_duplicate.is_some().then(|| {
-            quote!(if #l.is_some() { return ::core::result::Result::Err(#k::derive_support::duplicate(#ty)); })
+            quote!(if #l.is_some() { return ::core::result::Result::Err(#k::__private::duplicate(#ty)); })
         });
         match (&f.attr.kind, f.shape) {
             (Kind::SubMessage { .. }, _) => quote!(#ty => { #dup #l = ::core::option::Option::Some(a); }),
             (_, Shape::Flag) => {
                 let dup = f.attr.opts.reject_duplicate.is_some().then(|| {
-                    quote!(if #l { return ::core::result::Result::Err(#k::derive_support::duplicate(#ty)); })
+                    quote!(if #l { return ::core::result::Result::Err(#k::__private::duplicate(#ty)); })
                 });
-                quote!(#ty => { #k::derive_support::check_flag(&a)?; #dup #l = true; })
+                quote!(#ty => { #k::__private::check_flag(&a)?; #dup #l = true; })
             }
             (_, Shape::Multi) => {
                 let get = f.attr.get(&owner);
@@ -315,9 +315,9 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         Some(quote! {
             let #l = match #l {
                 ::core::option::Option::Some(a) => {
-                    let v = #k::derive_support::decode_sub_message::<#inner>(
+                    let v = #k::__private::decode_sub_message::<#inner>(
                         a,
-                        #k::derive_support::AsSelector::as_selector(&#sel_local),
+                        #k::__private::AsSelector::as_selector(&#sel_local),
                         cx,
                     )?;
                     if v.is_none() {
@@ -337,13 +337,13 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 let #l = match #l {
                     ::core::option::Option::Some(v) => v,
                     ::core::option::Option::None => {
-                        return ::core::result::Result::Err(#k::derive_support::missing(#name, #ty));
+                        return ::core::result::Result::Err(#k::__private::missing(#name, #ty));
                     }
                 };
             }),
             Shape::Multi if f.attr.opts.required.is_some() => Some(quote! {
                 if #l.is_empty() {
-                    return ::core::result::Result::Err(#k::derive_support::missing(#name, #ty));
+                    return ::core::result::Result::Err(#k::__private::missing(#name, #ty));
                 }
             }),
             _ => None,
@@ -419,14 +419,14 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         let res = f.attr.arbitrary_result(&owner);
         match f.shape {
             Shape::Optional => {
-                quote!(let mut #l = #k::derive_support::arbitrary_option(u, |u| #res)?;)
+                quote!(let mut #l = #k::__private::arbitrary_option(u, |u| #res)?;)
             }
             Shape::Required | Shape::Flag => quote!(let mut #l = #arb;),
             Shape::Multi if f.attr.opts.required.is_some() => {
-                quote!(let mut #l = #k::derive_support::arbitrary_vec1(u, |u| #res)?;)
+                quote!(let mut #l = #k::__private::arbitrary_vec1(u, |u| #res)?;)
             }
             Shape::Multi => {
-                quote!(let mut #l = #k::derive_support::arbitrary_vec(u, |u| #res)?;)
+                quote!(let mut #l = #k::__private::arbitrary_vec(u, |u| #res)?;)
             }
         }
     });
@@ -452,7 +452,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         let sel_local = format_ident!("__f_{}", selector);
         let flag = Ident::new(&format!("__sel_set_{selector}"), Span::call_site());
         let inner = &f.attr.inner;
-        let ds = quote!(#k::derive_support);
+        let ds = quote!(#k::__private);
         Some(match f.shape {
             Shape::Required => quote! {
                 let s = <#inner as #ds::SubMessage>::selector(&#l);
@@ -487,7 +487,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             #[derive(Clone, Copy)]
             #vis struct #view<'a> {
                 #(#view_fields)*
-                __nlwire: #k::derive_support::ViewMeta<'a>,
+                __nlwire: #k::__private::ViewMeta<'a>,
             }
 
             #[automatically_derived]
@@ -521,7 +521,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 /// The owned form (allocates for strings, bytes and lists).
                 #[inline]
                 #vis fn into_owned(self) -> #ident {
-                    <#ident as #k::derive_support::AttrSet>::from_view(self)
+                    <#ident as #k::__private::AttrSet>::from_view(self)
                 }
             }
 
@@ -548,7 +548,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
 
             #[automatically_derived]
     #[allow(clippy::pedantic, clippy::nursery)]
-            impl #k::derive_support::Encode for #ident {
+            impl #k::__private::Encode for #ident {
                 #[inline]
                 fn encode(&self, buf: &mut #k::MsgBuf<'_>) -> #k::Result<()> {
                     let _ = &buf;
@@ -559,7 +559,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
 
             #[automatically_derived]
     #[allow(clippy::pedantic, clippy::nursery)]
-            impl #k::derive_support::AttrSet for #ident {
+            impl #k::__private::AttrSet for #ident {
                 type View<'a> = #view<'a>;
                 const POLICY: &'static #k::Policy = #ident::__nlwire_policy();
 
@@ -567,12 +567,12 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 #[allow(unused_mut, clippy::match_single_binding)]
                 fn decode_in<'a>(
                     bytes: &'a [u8],
-                    cx: &mut #k::derive_support::DecodeCx,
+                    cx: &mut #k::__private::DecodeCx,
                 ) -> #k::Result<#view<'a>> {
                     #(#decls)*
                     let mut __unknown: u32 = 0;
                     let mut __n: usize = 0;
-                    let mut __it = #k::derive_support::AttrCursor::new(bytes);
+                    let mut __it = #k::__private::AttrCursor::new(bytes);
                     loop {
                         #off
                         let a = match __it.next() {
@@ -591,7 +591,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                     #(#requires)*
                     ::core::result::Result::Ok(#view {
                         #(#build)*
-                        __nlwire: #k::derive_support::ViewMeta::new(__unknown),
+                        __nlwire: #k::__private::ViewMeta::new(__unknown),
                     })
                 }
 
@@ -622,7 +622,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                     fn arbitrary(
                         u: &mut #k::arbitrary::Unstructured<'__u>,
                     ) -> #k::arbitrary::Result<Self> {
-                        <#ident as #k::derive_support::AttrSet>::arbitrary_set(u)
+                        <#ident as #k::__private::AttrSet>::arbitrary_set(u)
                     }
                 }
             }

@@ -164,10 +164,10 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
 
     let selector_of = |v: &Variant<'_>| -> Result<TokenStream> {
         Ok(match &v.value {
-            Lit::Str(s) => quote!(#k::derive_support::Selector::Str(#s)),
+            Lit::Str(s) => quote!(#k::__private::Selector::Str(#s)),
             Lit::Int(i) => {
                 let n: u64 = i.base10_parse()?;
-                quote!(#k::derive_support::Selector::Int(#n))
+                quote!(#k::__private::Selector::Int(#n))
             }
             _ => unreachable!("checked above"),
         })
@@ -176,7 +176,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
     let borrows = variants
         .iter()
         .any(|v| !matches!(v.payload, Payload::Empty));
-    let set_view = |t: &Type| quote!(<#t as #k::derive_support::AttrSet>::View<'a>);
+    let set_view = |t: &Type| quote!(<#t as #k::__private::AttrSet>::View<'a>);
     let view_variants = variants.iter().map(|v| {
         let (vid, vdocs) = (v.ident, &v.docs);
         match &v.payload {
@@ -206,14 +206,14 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         match &v.payload {
             Payload::Empty => quote!(#ident::#vid => {}),
             Payload::Set(t) => {
-                quote!(#ident::#vid(s) => <#t as #k::derive_support::Encode>::encode(s, buf)?,)
+                quote!(#ident::#vid(s) => <#t as #k::__private::Encode>::encode(s, buf)?,)
             }
             Payload::Fixed(_) => {
-                quote!(#ident::#vid(h) => #k::derive_support::put_fixed(buf, h),)
+                quote!(#ident::#vid(h) => #k::__private::put_fixed(buf, h),)
             }
             Payload::HeaderSet(_, t) => quote!(#ident::#vid(h, s) => {
-                #k::derive_support::put_fixed(buf, h);
-                <#t as #k::derive_support::Encode>::encode(s, buf)?;
+                #k::__private::put_fixed(buf, h);
+                <#t as #k::__private::Encode>::encode(s, buf)?;
             }),
         }
     });
@@ -225,17 +225,17 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             let body = match &v.payload {
                 Payload::Empty => quote!(#view::#vid),
                 Payload::Set(t) => {
-                    quote!(#view::#vid(<#t as #k::derive_support::AttrSet>::decode_in(payload, cx)?))
+                    quote!(#view::#vid(<#t as #k::__private::AttrSet>::decode_in(payload, cx)?))
                 }
                 Payload::Fixed(t) => {
                     let name = type_name(t);
-                    quote!(#view::#vid(#k::derive_support::split_fixed::<#t>(payload, #name)?.0))
+                    quote!(#view::#vid(#k::__private::split_fixed::<#t>(payload, #name)?.0))
                 }
                 Payload::HeaderSet(h, t) => {
                     let name = type_name(h);
                     quote!({
-                        let (h, rest) = #k::derive_support::split_fixed::<#h>(payload, #name)?;
-                        #view::#vid(h, <#t as #k::derive_support::AttrSet>::decode_in(rest, cx)?)
+                        let (h, rest) = #k::__private::split_fixed::<#h>(payload, #name)?;
+                        #view::#vid(h, <#t as #k::__private::AttrSet>::decode_in(rest, cx)?)
                     })
                 }
             };
@@ -247,11 +247,11 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         match &v.payload {
             Payload::Empty => quote!(#view::#vid => #ident::#vid,),
             Payload::Set(t) => {
-                quote!(#view::#vid(s) => #ident::#vid(<#t as #k::derive_support::AttrSet>::from_view(s)),)
+                quote!(#view::#vid(s) => #ident::#vid(<#t as #k::__private::AttrSet>::from_view(s)),)
             }
             Payload::Fixed(_) => quote!(#view::#vid(h) => #ident::#vid(*h),),
             Payload::HeaderSet(_, t) => quote!(#view::#vid(h, s) =>
-                #ident::#vid(*h, <#t as #k::derive_support::AttrSet>::from_view(s)),),
+                #ident::#vid(*h, <#t as #k::__private::AttrSet>::from_view(s)),),
         }
     });
     let sel_arms = variants
@@ -272,8 +272,8 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         let pat = if i + 1 == n { quote!(_) } else { quote!(#i) };
         let set = |t: &Type| {
             quote!({
-                let _guard = #k::derive_support::ArbitraryDepth::enter();
-                <#t as #k::derive_support::AttrSet>::arbitrary_set(u)?
+                let _guard = #k::__private::ArbitraryDepth::enter();
+                <#t as #k::__private::AttrSet>::arbitrary_set(u)?
             })
         };
         match &v.payload {
@@ -283,11 +283,11 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 quote!(#pat => #ident::#vid(#s),)
             }
             Payload::Fixed(_) => {
-                quote!(#pat => #ident::#vid(#k::derive_support::arbitrary_wire(u)?),)
+                quote!(#pat => #ident::#vid(#k::__private::arbitrary_wire(u)?),)
             }
             Payload::HeaderSet(_, t) => {
                 let s = set(t);
-                quote!(#pat => #ident::#vid(#k::derive_support::arbitrary_wire(u)?, #s),)
+                quote!(#pat => #ident::#vid(#k::__private::arbitrary_wire(u)?, #s),)
             }
         }
     });
@@ -311,7 +311,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 /// The owned form (allocates for strings, bytes and lists).
                 #[inline]
                 #vis fn into_owned(self) -> #ident {
-                    <#ident as #k::derive_support::SubMessage>::from_view(self)
+                    <#ident as #k::__private::SubMessage>::from_view(self)
                 }
             }
 
@@ -326,7 +326,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
 
             #[automatically_derived]
     #[allow(clippy::pedantic, clippy::nursery)]
-            impl #k::derive_support::SubMessage for #ident {
+            impl #k::__private::SubMessage for #ident {
                 type View<'a> = #view<'a>;
 
                 #[inline]
@@ -339,9 +339,9 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
 
                 #[inline]
                 fn decode_payload<'a>(
-                    selector: #k::derive_support::Selector<'_>,
+                    selector: #k::__private::Selector<'_>,
                     payload: &'a [u8],
-                    cx: &mut #k::derive_support::DecodeCx,
+                    cx: &mut #k::__private::DecodeCx,
                 ) -> #k::Result<::core::option::Option<#view<'a>>> {
                     let _ = (&payload, &cx);
                     ::core::result::Result::Ok(::core::option::Option::Some(match selector {
@@ -358,7 +358,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                     }
                 }
 
-                fn selector(&self) -> #k::derive_support::Selector<'static> {
+                fn selector(&self) -> #k::__private::Selector<'static> {
                     match self {
                         #(#sel_arms)*
                     }
@@ -369,7 +369,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                         u: &mut #k::arbitrary::Unstructured<'_>,
                     ) -> #k::arbitrary::Result<Self> {
                         ::core::result::Result::Ok(
-                            match #k::derive_support::arbitrary_variant(u, #n)? {
+                            match #k::__private::arbitrary_variant(u, #n)? {
                                 #(#arb_arms)*
                             },
                         )
@@ -384,7 +384,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                     fn arbitrary(
                         u: &mut #k::arbitrary::Unstructured<'__u>,
                     ) -> #k::arbitrary::Result<Self> {
-                        <#ident as #k::derive_support::SubMessage>::arbitrary_sub(u)
+                        <#ident as #k::__private::SubMessage>::arbitrary_sub(u)
                     }
                 }
             }

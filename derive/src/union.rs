@@ -60,7 +60,7 @@ fn parse_variant<'v>(v: &'v syn::Variant, krate: &TokenStream) -> Result<Variant
         if !one || o.ty.is_some() || o.kind.is_some() {
             return Err(syn::Error::new(
                 s,
-                "an `unknown` variant is `#[nla(unknown)] Other(nlwire::derive_support::RawAttr)` \
+                "an `unknown` variant is `#[nla(unknown)] Other(nlwire::__private::RawAttr)` \
                  with no type or kind",
             ));
         }
@@ -271,7 +271,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         let ty = a.nla_ty;
         Some(match v.vk {
             VariantKind::Flag => quote!(#ty => {
-                #k::derive_support::check_flag(&a)?;
+                #k::__private::check_flag(&a)?;
                 ::core::result::Result::Ok(::core::option::Option::Some(#view::#vid))
             }),
             _ => {
@@ -294,7 +294,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         match (&v.vk, &v.attr) {
             (VariantKind::Flag, _) => quote!(#view::#vid => #ident::#vid,),
             (VariantKind::Unknown, _) => {
-                quote!(#view::#vid(a) => #ident::#vid(#k::derive_support::RawAttr::from_attr(a)),)
+                quote!(#view::#vid(a) => #ident::#vid(#k::__private::RawAttr::from_attr(a)),)
             }
             (VariantKind::Value, Some(a)) => {
                 let conv = a.owned_expr(quote!(x));
@@ -332,7 +332,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         match (&v.vk, &v.attr) {
             (VariantKind::Flag, _) => quote!(#pat => #ident::#vid,),
             (VariantKind::Unknown, _) => quote!(#pat => #ident::#vid(
-                #k::derive_support::RawAttr::arbitrary_unknown(u, &[#(#known),*])?),),
+                #k::__private::RawAttr::arbitrary_unknown(u, &[#(#known),*])?),),
             (VariantKind::Value, Some(a)) => {
                 let arb = a.arbitrary(&owner);
                 quote!(#pat => #ident::#vid(#arb),)
@@ -356,7 +356,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 /// The owned form (allocates for strings, bytes and lists).
                 #[inline]
                 #vis fn into_owned(self) -> #ident {
-                    <#ident as #k::derive_support::AttrUnion>::from_view(self)
+                    <#ident as #k::__private::AttrUnion>::from_view(self)
                 }
             }
 
@@ -390,7 +390,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
 
             #[automatically_derived]
     #[allow(clippy::pedantic, clippy::nursery)]
-            impl #k::derive_support::AttrUnion for #ident {
+            impl #k::__private::AttrUnion for #ident {
                 type View<'a> = #view<'a>;
                 const LIST_POLICY: &'static #k::Policy = #ident::__nlwire_list_policy();
 
@@ -405,7 +405,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 #[inline]
                 fn decode_attr<'a>(
                     a: #k::Attr<'a>,
-                    cx: &mut #k::derive_support::DecodeCx,
+                    cx: &mut #k::__private::DecodeCx,
                 ) -> #k::Result<::core::option::Option<#view<'a>>> {
                     let _ = &cx;
                     match a.ty() {
@@ -427,7 +427,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                         u: &mut #k::arbitrary::Unstructured<'_>,
                     ) -> #k::arbitrary::Result<Self> {
                         ::core::result::Result::Ok(
-                            match #k::derive_support::arbitrary_variant(u, #n_variants)? {
+                            match #k::__private::arbitrary_variant(u, #n_variants)? {
                                 #(#arb_arms)*
                             },
                         )
@@ -437,37 +437,37 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
 
             #[automatically_derived]
     #[allow(clippy::pedantic, clippy::nursery)]
-            impl #k::derive_support::Encode for #ident {
+            impl #k::__private::Encode for #ident {
                 #[inline]
                 fn encode(&self, buf: &mut #k::MsgBuf<'_>) -> #k::Result<()> {
-                    <Self as #k::derive_support::AttrUnion>::encode_attr(self, buf)
+                    <Self as #k::__private::AttrUnion>::encode_attr(self, buf)
                 }
             }
 
             #[automatically_derived]
     #[allow(clippy::pedantic, clippy::nursery)]
-            impl #k::derive_support::AttrSet for #ident {
+            impl #k::__private::AttrSet for #ident {
                 type View<'a> = #view<'a>;
                 const POLICY: &'static #k::Policy = #ident::__nlwire_policy();
 
                 #[inline]
                 fn decode_in<'a>(
                     bytes: &'a [u8],
-                    cx: &mut #k::derive_support::DecodeCx,
+                    cx: &mut #k::__private::DecodeCx,
                 ) -> #k::Result<#view<'a>> {
-                    #k::derive_support::decode_exactly_one::<Self>(bytes, cx)
+                    #k::__private::decode_exactly_one::<Self>(bytes, cx)
                 }
 
                 #[inline]
                 fn from_view(view: #view<'_>) -> Self {
-                    <Self as #k::derive_support::AttrUnion>::from_view(view)
+                    <Self as #k::__private::AttrUnion>::from_view(view)
                 }
 
                 #k::__if_arbitrary! {
                     fn arbitrary_set(
                         u: &mut #k::arbitrary::Unstructured<'_>,
                     ) -> #k::arbitrary::Result<Self> {
-                        <Self as #k::derive_support::AttrUnion>::arbitrary_union(u)
+                        <Self as #k::__private::AttrUnion>::arbitrary_union(u)
                     }
                 }
             }
@@ -479,7 +479,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                     fn arbitrary(
                         u: &mut #k::arbitrary::Unstructured<'__u>,
                     ) -> #k::arbitrary::Result<Self> {
-                        <#ident as #k::derive_support::AttrUnion>::arbitrary_union(u)
+                        <#ident as #k::__private::AttrUnion>::arbitrary_union(u)
                     }
                 }
             }

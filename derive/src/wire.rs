@@ -201,7 +201,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
                     fn arbitrary(
                         u: &mut #krate::arbitrary::Unstructured<'__u>,
                     ) -> #krate::arbitrary::Result<Self> {
-                        #krate::derive_support::arbitrary_wire(u)
+                        #krate::__private::arbitrary_wire(u)
                     }
                 }
             }
@@ -228,7 +228,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
 
             #[automatically_derived]
     #[allow(clippy::pedantic, clippy::nursery)]
-            impl #krate::derive_support::WireType for #ident {}
+            impl #krate::__private::WireType for #ident {}
 
             #[automatically_derived]
     #[allow(clippy::pedantic, clippy::nursery)]

@@ -116,7 +116,7 @@ fn key_into(k: &oh::FlowKeyView<'_>, out: &mut FlowKey) {
     out.present |= p;
 }
 
-fn actions_into(list: nlwire::derive_support::AttrList<'_, oh::Action>, f: &mut Flow) {
+fn actions_into(list: nlwire::view::AttrList<'_, oh::Action>, f: &mut Flow) {
     use action_attr::*;
     for a in list {
         let act = match a {

@@ -30,7 +30,7 @@
 #![warn(missing_docs)]
 
 pub use nlwire::OvsHeader;
-use nlwire::derive_support::RawAttr;
+use nlwire::view::RawAttr;
 
 /// Generic netlink family name of the flow family.
 pub const OVS_FLOW_FAMILY: &str = "ovs_flow";

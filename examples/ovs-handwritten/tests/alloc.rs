@@ -102,7 +102,7 @@ fn walk(view: &FlowNewView<'_>) -> usize {
     n += key.encap.unwrap().get().udp.unwrap().udp_dst.get() as usize;
     n += key.mpls.unwrap().len();
     n += usize::from(key.tunnel.unwrap().csum);
-    fn actions(list: nlwire::derive_support::AttrList<'_, Action>) -> usize {
+    fn actions(list: nlwire::view::AttrList<'_, Action>) -> usize {
         let mut n = 0;
         for a in list {
             n += match a {

@@ -274,7 +274,7 @@ fn plan(
         AttrType::String => Plan::new(quote!(string), quote!(String), Checks::Str),
         AttrType::Bitfield32 => Plan::new(
             quote!(bitfield32),
-            quote!(#k::derive_support::Bitfield32),
+            quote!(#k::__private::Bitfield32),
             Checks::Mask,
         ),
         AttrType::Binary => match (a.struct_, a.sub_type) {
@@ -667,7 +667,7 @@ fn list_set(g: &Gen<'_>, id: SetId) -> TokenStream {
             #(#items)*
             /// An attribute of a type this set does not list, kept as it came.
             #[nla(unknown)]
-            #other(#k::derive_support::RawAttr),
+            #other(#k::__private::RawAttr),
         }
     }
 }

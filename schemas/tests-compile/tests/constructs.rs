@@ -111,7 +111,7 @@ fn fixed_header_sub_message_and_bitfield32() {
                 ..Default::default()
             },
         )),
-        dump_flags: Some(nlwire::derive_support::Bitfield32 {
+        dump_flags: Some(nlwire::view::Bitfield32 {
             value: 1,
             selector: 1,
         }),

@@ -2,7 +2,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use nlwire::derive_support::RawAttr;
+use nlwire::view::RawAttr;
 use nlwire::zerocopy::network_endian::U32 as BeU32;
 
 use super::super::attrs::*;
