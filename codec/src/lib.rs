@@ -98,6 +98,7 @@ pub mod sock;
 mod traits;
 pub mod view;
 
+pub use __private::WireType;
 pub use attr::{Attr, Attrs};
 pub use attr_put::{MsgStart, Nest};
 pub use buf::MsgBuf;
@@ -109,7 +110,6 @@ pub use msg::{DoneMsg, ErrorMsg, ExtAck, Messages, Msg, MsgKind, path_at_offset}
 pub use policy::{AttrKind, AttrPolicy, Policy, ValueRange};
 pub use reported_policy::ReportedPolicy;
 pub use request::{Request, Response};
-pub use __private::WireType;
 pub use traits::{AttrSet, AttrUnion, Encode, Message, SubMessage};
 
 /// zerocopy, re-exported so derived code and users name the same version.

@@ -355,10 +355,7 @@ impl NlaAttr {
             .opts
             .has_len_check()
             .then(|| quote!(#k::__private::check_len(&a, &#owner::#chk)?;));
-        let field = respan(
-            quote!(<#inner as #k::__private::Field<#m>>),
-            inner.span(),
-        );
+        let field = respan(quote!(<#inner as #k::__private::Field<#m>>), inner.span());
         let int_check = self
             .opts
             .has_int_check()

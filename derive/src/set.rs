@@ -231,10 +231,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             Shape::Required | Shape::Flag => vt,
             Shape::Multi => {
                 let m = f.attr.marker();
-                crate::model::respan(
-                    quote!(#k::__private::Multi<'a, #inner, #m>),
-                    inner.span(),
-                )
+                crate::model::respan(quote!(#k::__private::Multi<'a, #inner, #m>), inner.span())
             }
         };
         quote!(#(#fdocs)* #fvis #fid: #ty,)
