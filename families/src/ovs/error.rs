@@ -11,12 +11,29 @@ use nlwire::sock;
 /// assert!(e.is_not_found());
 /// # fn libc_enoent() -> i32 { 2 }
 /// ```
+///
+/// A request that breaks its own policy is not sent; the codec's error says which
+/// attribute and which rule:
+///
+/// ```
+/// use nlwire_families::ovs::Error;
+/// use nlwire_families::ovs_datapath::{Datapath, OvsHeader, msg::GetRequest};
+/// let name = Some("a-name-of-twenty-chars".into()); // at most 15
+/// let req = GetRequest { header: OvsHeader::default(), attrs: Datapath { name, ..Default::default() } };
+/// let e = Error::from(nlwire::sock::Transaction::new().set_request(&req, 0x20, 0).unwrap_err());
+/// assert!(matches!(e, Error::InvalidRequest(_)), "{e}");
+/// assert!(e.to_string().contains("name"), "{e}");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// The transport failed or the kernel refused the request (errno and extended-ack
     /// message inside).
     Netlink(sock::Error),
+    /// The request was not sent: it breaks its own policy or does not fit a netlink
+    /// message. The codec's error names the attribute and the rule (`key.ipv4: length 8,
+    /// expected 12`).
+    InvalidRequest(nlwire::Error),
     /// A reply arrived but did not carry what the operation needs.
     BadReply(&'static str),
     /// The request cannot be built (an argument out of range, a payload too big).
@@ -73,6 +90,7 @@ impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Error::Netlink(e) => write!(f, "{e}"),
+            Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
             Error::BadReply(what) => write!(f, "unexpected reply: {what}"),
             Error::BadRequest(what) => write!(f, "bad request: {what}"),
         }
@@ -83,6 +101,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Netlink(e) => Some(e),
+            Error::InvalidRequest(e) => Some(e),
             _ => None,
         }
     }
@@ -90,7 +109,10 @@ impl std::error::Error for Error {
 
 impl From<sock::Error> for Error {
     fn from(e: sock::Error) -> Self {
-        Error::Netlink(e)
+        match e {
+            sock::Error::InvalidRequest(e) => Error::InvalidRequest(e),
+            e => Error::Netlink(e),
+        }
     }
 }
 
