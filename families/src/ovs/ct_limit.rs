@@ -1,11 +1,10 @@
 //! Conntrack zone limits (`ovs_ct_limit`): set, get, delete.
 
-use nlwire::{AttrSet, Encode};
-
 use super::attrs::{CtLimit, OvsZoneLimit};
-use super::dpif::{ATTRS_AT, Dpif, build, ovs_parts};
-use super::error::{Error, Result};
-use crate::ovs_ct_limit::{VERSION, cmd};
+use super::dpif::Dpif;
+use super::error::Result;
+use super::request::OvsRequest;
+use crate::ovs_ct_limit::msg::{DelRequest, GetRequest, SetRequest};
 
 /// `OVS_ZONE_LIMIT_DEFAULT_ZONE`: the limit of zones without one of their own.
 ///
@@ -31,6 +30,16 @@ pub struct ZoneLimit {
     pub count: u32,
 }
 
+impl ZoneLimit {
+    fn from_wire(z: &OvsZoneLimit) -> ZoneLimit {
+        ZoneLimit {
+            zone: z.zone_id.get(),
+            limit: z.limit.get(),
+            count: z.count.get(),
+        }
+    }
+}
+
 fn to_wire(z: &[ZoneLimit]) -> CtLimit {
     CtLimit {
         zone_limit: Some(
@@ -46,29 +55,15 @@ fn to_wire(z: &[ZoneLimit]) -> CtLimit {
 }
 
 impl Dpif {
-    fn ct_limit_txn(&mut self, c: u8, attrs: &CtLimit) -> Result<Vec<ZoneLimit>> {
-        let fam = self
-            .fam
-            .ct_limit
-            .ok_or(Error::BadRequest("the kernel has no ovs_ct_limit family"))?;
-        self.txn.clear();
+    /// Sends an `R`; the zone limits in the reply.
+    fn ct_limit_exchange<R: OvsRequest<Attrs = CtLimit>>(
+        &mut self,
+        attrs: CtLimit,
+    ) -> Result<Vec<ZoneLimit>> {
         // Not datapath-specific: dp_ifindex 0, as dpif-netlink sends.
-        build(self.txn.request_mut(), fam, 0, c, VERSION, 0, |b| {
-            attrs.encode(b)
-        })?;
-        self.txn.set_policy(<CtLimit as AttrSet>::POLICY, ATTRS_AT);
-        self.run(fam)?;
-        let (_, _, a) = ovs_parts(&self.reply_msg()?)?;
-        let v = CtLimit::decode(a)?;
-        Ok(v.zone_limit
-            .unwrap_or(&[])
-            .iter()
-            .map(|z| ZoneLimit {
-                zone: z.zone_id.get(),
-                limit: z.limit.get(),
-                count: z.count.get(),
-            })
-            .collect())
+        self.exchange(&R::request(0, attrs))?;
+        let zones = self.reply::<R>()?.1.zone_limit.unwrap_or(&[]);
+        Ok(zones.iter().map(ZoneLimit::from_wire).collect())
     }
 
     /// Sets zone limits (the default zone's with [`DEFAULT_ZONE`]).
@@ -80,7 +75,8 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn ct_limit_set(&mut self, limits: &[ZoneLimit]) -> Result<()> {
-        self.ct_limit_txn(cmd::SET, &to_wire(limits)).map(|_| ())
+        self.ct_limit_exchange::<SetRequest>(to_wire(limits))
+            .map(|_| ())
     }
 
     /// The limits and counts of `zones` (every zone with a limit, default first, when
@@ -106,7 +102,7 @@ impl Dpif {
                 .collect();
             to_wire(&z)
         };
-        self.ct_limit_txn(cmd::GET, &attrs)
+        self.ct_limit_exchange::<GetRequest>(attrs)
     }
 
     /// Removes the limits of `zones` (they fall back to the default).
@@ -124,6 +120,7 @@ impl Dpif {
                 ..Default::default()
             })
             .collect();
-        self.ct_limit_txn(cmd::DEL, &to_wire(&z)).map(|_| ())
+        self.ct_limit_exchange::<DelRequest>(to_wire(&z))
+            .map(|_| ())
     }
 }

@@ -4,14 +4,15 @@
 
 use std::sync::Arc;
 
-use nlwire::consts::{NETLINK_GENERIC, NLM_F_ACK, NLM_F_ECHO, NLM_F_REQUEST};
+use nlwire::consts::NETLINK_GENERIC;
 use nlwire::sock::{self, Kernel, Socket, Transaction};
-use nlwire::zerocopy::IntoBytes;
 use nlwire::zerocopy::native_endian::U32;
-use nlwire::{AttrSet, Encode, Msg, MsgBuf, OvsHeader};
+use nlwire::{AttrSet, MsgBuf};
 
-use super::attrs::Datapath;
+use super::attrs::{Datapath, DatapathView};
 use super::error::{Error, Result};
+use super::request::OvsRequest;
+use crate::ovs_datapath::msg as dp;
 
 /// `OVS_DP_F_*`: the user features a datapath is told about (the same bits as the
 /// generated `ovs_datapath::UserFeatures`, which `tests/consts_agree.rs` checks).
@@ -77,6 +78,23 @@ impl Families {
             ct_limit: opt(crate::ovs_ct_limit::FAMILY_NAME),
             vport_mcgroup: vport.mcast_group("ovs_vport"),
         })
+    }
+
+    /// The id of family `name` (one of the six).
+    pub(crate) fn id(&self, name: &str) -> Result<u16> {
+        match name {
+            crate::ovs_datapath::FAMILY_NAME => Ok(self.datapath),
+            crate::ovs_vport::FAMILY_NAME => Ok(self.vport),
+            crate::ovs_flow::FAMILY_NAME => Ok(self.flow),
+            crate::ovs_packet::FAMILY_NAME => Ok(self.packet),
+            crate::ovs_meter::FAMILY_NAME => self
+                .meter
+                .ok_or(Error::BadRequest("the kernel has no ovs_meter family")),
+            crate::ovs_ct_limit::FAMILY_NAME => self
+                .ct_limit
+                .ok_or(Error::BadRequest("the kernel has no ovs_ct_limit family")),
+            _ => Err(Error::BadRequest("not an OVS family")),
+        }
     }
 }
 
@@ -151,8 +169,10 @@ pub enum Direction {
     Reply,
 }
 
-/// A callback seeing every message a [`Dpif`] sends and receives (family name, command,
-/// direction, bytes): for debugging and for recording fuzz seeds.
+/// A callback seeing the messages a [`Dpif`] exchanges (family name, command, direction,
+/// bytes): for debugging and for recording fuzz seeds. It sees every request, and the
+/// answer to each single request; batch answers and dump messages are not shown (a
+/// typed dump hands out views, not bytes).
 ///
 /// ```
 /// use nlwire_families::ovs::{Direction, Trace};
@@ -185,9 +205,11 @@ pub struct Dpif {
     pub(crate) negotiation: Negotiation,
     /// Scratch transaction for single requests (its reply is what views borrow).
     pub(crate) txn: Transaction,
+    /// Family and command of the request in `txn`.
+    pub(crate) last_request: (&'static str, u8),
     /// Transactions reused by batches.
     pub(crate) batch: Vec<Transaction>,
-    /// Scratch request buffer for dumps.
+    /// Scratch buffer: dump requests encoded for the trace.
     pub(crate) scratch: MsgBuf<'static>,
     pub(crate) trace: Option<Trace>,
 }
@@ -203,57 +225,10 @@ impl core::fmt::Debug for Dpif {
     }
 }
 
-/// Builds one OVS request: `nlmsghdr`, `genlmsghdr`, `ovs_header`, then `attrs`.
-pub(crate) fn build(
-    buf: &mut MsgBuf<'_>,
-    family: u16,
-    flags: u16,
-    cmd: u8,
-    version: u8,
-    dp_ifindex: i32,
-    attrs: impl FnOnce(&mut MsgBuf<'_>) -> nlwire::Result<()>,
-) -> Result<()> {
-    buf.clear();
-    let m = buf.start_genl_msg(family, NLM_F_REQUEST | flags, cmd, version);
-    buf.put(OvsHeader::new(dp_ifindex).as_bytes());
-    attrs(buf).map_err(build_err)?;
-    buf.end_msg(m).map_err(build_err)?;
-    Ok(())
-}
-
-/// A codec error while building a request.
-pub(crate) fn build_err(_e: nlwire::Error) -> Error {
-    Error::BadRequest("an attribute does not fit a netlink message (64 KiB)")
-}
-
-/// Offset of the attributes in an OVS message.
-pub(crate) const ATTRS_AT: usize = 16 + 4 + 4;
-
-/// Splits an OVS message into its command, `dp_ifindex` and attribute bytes.
-pub(crate) fn ovs_parts<'a>(msg: &Msg<'a>) -> Result<(u8, i32, &'a [u8])> {
-    let (g, h, attrs) = msg.genl_fixed::<OvsHeader>("ovs_header")?;
-    Ok((g.cmd, h.dp_ifindex.get(), attrs))
-}
-
-/// The family name of an id, for traces.
-pub(crate) fn family_name(f: &Families, id: u16) -> &'static str {
-    match id {
-        x if x == f.datapath => "ovs_datapath",
-        x if x == f.vport => "ovs_vport",
-        x if x == f.flow => "ovs_flow",
-        x if x == f.packet => "ovs_packet",
-        x if Some(x) == f.meter => "ovs_meter",
-        x if Some(x) == f.ct_limit => "ovs_ct_limit",
-        _ => "genl",
-    }
-}
-
 impl Dpif {
     fn blank(name: &str) -> Result<Dpif> {
         let fam = Families::resolve()?;
         let sock = Socket::open(NETLINK_GENERIC)?;
-        let mut txn = Transaction::new();
-        txn.set_attrs_at(ATTRS_AT);
         Ok(Dpif {
             sock,
             fam,
@@ -261,7 +236,8 @@ impl Dpif {
             name: name.into(),
             features: 0,
             negotiation: Negotiation::default(),
-            txn,
+            txn: Transaction::new(),
+            last_request: ("", 0),
             batch: Vec::new(),
             scratch: MsgBuf::new(),
             trace: None,
@@ -409,7 +385,7 @@ impl Dpif {
         self.sock.port_id()
     }
 
-    /// Installs a callback that sees every request and reply (see [`Trace`]).
+    /// Installs a callback that sees the requests and replies (see [`Trace`]).
     ///
     /// ```no_run
     /// let mut dp = nlwire_families::ovs::Dpif::open("dp0")?;
@@ -420,53 +396,6 @@ impl Dpif {
     /// ```
     pub fn set_trace(&mut self, trace: Option<Trace>) {
         self.trace = trace;
-    }
-
-    pub(crate) fn trace(&mut self, family: u16, cmd: u8, dir: Direction, bytes: &[u8]) {
-        if let Some(t) = &mut self.trace {
-            t(family_name(&self.fam, family), cmd, dir, bytes);
-        }
-    }
-
-    /// Runs the request built in `self.txn` (its reply stays there, for views).
-    pub(crate) fn run(&mut self, family: u16) -> Result<()> {
-        let cmd = self.txn.request().get(16).copied().unwrap_or(0);
-        let name = family_name(&self.fam, family);
-        if let Some(t) = &mut self.trace {
-            t(name, cmd, Direction::Request, self.txn.request());
-        }
-        self.sock.transact(&mut self.txn)?;
-        if let (Some(t), Ok(r)) = (&mut self.trace, self.txn.result())
-            && !r.bytes().is_empty()
-        {
-            t(name, cmd, Direction::Reply, r.bytes());
-        }
-        Ok(())
-    }
-
-    /// The first data message of the last reply.
-    pub(crate) fn reply_msg(&self) -> Result<Msg<'_>> {
-        self.txn
-            .result()?
-            .first()
-            .ok_or(Error::BadReply("no data message in the reply"))
-    }
-
-    /// A datapath request in `self.txn`.
-    fn dp_request(&mut self, cmd: u8, flags: u16, dp_ifindex: i32, attrs: &Datapath) -> Result<()> {
-        self.txn.clear();
-        build(
-            self.txn.request_mut(),
-            self.fam.datapath,
-            flags,
-            cmd,
-            crate::ovs_datapath::VERSION,
-            dp_ifindex,
-            |b| attrs.encode(b),
-        )?;
-        self.txn.set_policy(<Datapath as AttrSet>::POLICY, ATTRS_AT);
-        let fam = self.fam.datapath;
-        self.run(fam)
     }
 
     /// Sends NEW (creating) or SET with `features`; on success records the datapath.
@@ -485,23 +414,30 @@ impl Dpif {
             per_cpu_pids: per_cpu,
             ..Default::default()
         };
-        let cmd = if create {
-            crate::ovs_datapath::cmd::NEW
+        let r = if create {
+            self.dp_set::<dp::NewRequest>(0, attrs)
         } else {
-            crate::ovs_datapath::cmd::SET
+            self.dp_set::<dp::SetRequest>(self.dp_ifindex, attrs)
         };
-        let dpi = if create { 0 } else { self.dp_ifindex };
-        let r = self.dp_request(cmd, NLM_F_ECHO, dpi, &attrs);
         self.negotiation.attempts.push((
             features,
             r.as_ref().err().and_then(Error::errno).unwrap_or(0),
         ));
-        r?;
-        let (_, dpi, a) = ovs_parts(&self.reply_msg()?)?;
-        let got = Datapath::decode(a)?.user_features.unwrap_or(features);
-        self.dp_ifindex = dpi;
-        self.features = got;
+        let (dp_ifindex, got) = r?;
+        self.dp_ifindex = dp_ifindex;
+        self.features = got.unwrap_or(features);
         Ok(())
+    }
+
+    /// Sends a NEW or SET; the datapath's ifindex and user features from the reply.
+    fn dp_set<R: OvsRequest<Attrs = Datapath>>(
+        &mut self,
+        dp_ifindex: i32,
+        attrs: Datapath,
+    ) -> Result<(i32, Option<u32>)> {
+        self.exchange(&R::request(dp_ifindex, attrs))?;
+        let (dp_ifindex, attrs) = self.reply::<R>()?;
+        Ok((dp_ifindex, attrs.user_features))
     }
 
     /// dpif-netlink's negotiation ("Datapath open").
@@ -597,13 +533,9 @@ impl Dpif {
             name: (self.dp_ifindex == 0).then(|| self.name.clone()),
             ..Default::default()
         };
-        let dpi = self.dp_ifindex;
-        self.dp_request(crate::ovs_datapath::cmd::GET, 0, dpi, &attrs)?;
-        let (_, dp_ifindex, a) = ovs_parts(&self.reply_msg()?)?;
-        Ok(DatapathInfo {
-            dp_ifindex,
-            attrs: Datapath::decode_owned(a)?,
-        })
+        self.exchange(&dp::GetRequest::request(self.dp_ifindex, attrs))?;
+        let (dp_ifindex, attrs) = self.reply::<dp::GetRequest>()?;
+        Ok(DatapathInfo::from_view(dp_ifindex, attrs))
     }
 
     /// Sets the masks cache size (`OVS_DP_ATTR_MASKS_CACHE_SIZE`).
@@ -620,8 +552,7 @@ impl Dpif {
             masks_cache_size: Some(size),
             ..Default::default()
         };
-        let dpi = self.dp_ifindex;
-        self.dp_request(crate::ovs_datapath::cmd::SET, NLM_F_ACK, dpi, &attrs)
+        self.exchange(&dp::SetRequest::request(self.dp_ifindex, attrs))
     }
 
     /// Deletes the datapath (and its ports and flows).
@@ -632,13 +563,8 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn destroy(mut self) -> Result<()> {
-        let dpi = self.dp_ifindex;
-        self.dp_request(
-            crate::ovs_datapath::cmd::DEL,
-            NLM_F_ACK,
-            dpi,
-            &Datapath::default(),
-        )
+        let req = dp::DelRequest::request(self.dp_ifindex, Datapath::default());
+        self.exchange(&req)
     }
 
     /// Deletes datapath `name` if it exists; `Ok(false)` when there was none.
@@ -654,7 +580,7 @@ impl Dpif {
             name: Some(name.into()),
             ..Default::default()
         };
-        match d.dp_request(crate::ovs_datapath::cmd::DEL, NLM_F_ACK, 0, &attrs) {
+        match d.exchange(&dp::DelRequest::request(0, attrs)) {
             Ok(()) => Ok(true),
             Err(e) if e.is_not_found() => Ok(false),
             Err(e) => Err(e),
@@ -671,25 +597,11 @@ impl Dpif {
     /// ```
     pub fn list() -> Result<Vec<DatapathInfo>> {
         let mut d = Self::blank("")?;
-        let fam = d.fam.datapath;
-        build(
-            &mut d.scratch,
-            fam,
-            0,
-            crate::ovs_datapath::cmd::GET,
-            crate::ovs_datapath::VERSION,
-            0,
-            |_| Ok(()),
-        )?;
+        let mut dump = d.dump::<dp::GetRequest>(0, Datapath::default())?;
         let mut out = Vec::new();
-        let Dpif { sock, scratch, .. } = &mut d;
-        let mut dump = sock.dump(scratch.as_slice())?;
-        while let Some(m) = dump.next_msg() {
-            let (_, dp_ifindex, a) = ovs_parts(&m?)?;
-            out.push(DatapathInfo {
-                dp_ifindex,
-                attrs: Datapath::decode_owned(a)?,
-            });
+        while let Some(v) = dump.next() {
+            let (dp_ifindex, attrs) = dp::GetRequest::parts(v?);
+            out.push(DatapathInfo::from_view(dp_ifindex, attrs));
         }
         Ok(out)
     }
@@ -710,4 +622,13 @@ pub struct DatapathInfo {
     /// Name, statistics (`stats`, `megaflow_stats`), `user_features`,
     /// `masks_cache_size`.
     pub attrs: Datapath,
+}
+
+impl DatapathInfo {
+    fn from_view(dp_ifindex: i32, attrs: DatapathView<'_>) -> DatapathInfo {
+        DatapathInfo {
+            dp_ifindex,
+            attrs: Datapath::from_view(attrs),
+        }
+    }
 }

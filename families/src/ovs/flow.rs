@@ -1,15 +1,18 @@
 //! Flows: put (create or modify), get, delete, flush, dump (full or terse), and
 //! batches of puts and deletes through `transact_multiple`.
 
-use nlwire::consts::{NLM_F_ACK, NLM_F_CREATE, NLM_F_ECHO};
-use nlwire::sock::{Dump, Kernel, Transaction};
-use nlwire::{AttrSet, Encode, Msg, MsgBuf};
+use nlwire::consts::{NLM_F_ACK, NLM_F_CREATE, NLM_F_ECHO, NLM_F_REQUEST};
+use nlwire::sock::{Kernel, Transaction, TypedDump};
+use nlwire::zerocopy::IntoBytes;
+use nlwire::{AttrSet, Encode, Message, MsgBuf, OvsHeader};
 
 use super::attrs::{ActionAttrs, FlowAttrs, FlowAttrsView, KeyAttrs, OvsFlowStats, Ufid};
-use super::dpif::{ATTRS_AT, Direction, Dpif, Families, Trace, build, family_name, ovs_parts};
+use super::dpif::{Direction, Dpif};
 use super::error::{Error, Result};
 use super::odp::FlowMatch;
-use crate::ovs_flow::{OvsUfidFlags, VERSION, cmd};
+use super::request::OvsRequest;
+use crate::ovs_flow::msg::{DelRequest, GetRequest, NewRequest, SetRequest};
+use crate::ovs_flow::{FAMILY_NAME, OvsUfidFlags, VERSION, cmd};
 
 /// `OVS_FLOW_ATTR_*` numbers used when encoding by hand.
 mod a {
@@ -19,7 +22,6 @@ mod a {
     pub const MASK: u16 = 7;
     pub const PROBE: u16 = 8;
     pub const UFID: u16 = 9;
-    pub const UFID_FLAGS: u16 = 10;
 }
 
 /// How a put treats an existing flow.
@@ -143,6 +145,13 @@ impl FlowPut {
         self
     }
 
+    fn check(&self) -> Result<()> {
+        match self.key.packet_type {
+            Some(_) => Err(Error::BadRequest("packet_type is userspace-only")),
+            None => Ok(()),
+        }
+    }
+
     fn cmd_flags(&self) -> (u8, u16) {
         let echo = if self.echo { NLM_F_ECHO } else { 0 };
         match self.mode {
@@ -150,6 +159,14 @@ impl FlowPut {
             PutMode::CreateOrModify => (cmd::NEW, echo),
             PutMode::Modify => (cmd::SET, echo),
         }
+    }
+
+    /// The put as one request in `buf`, with `flags` added to the mode's.
+    fn encode_msg(&self, buf: &mut MsgBuf<'_>, family: u16, dpi: i32, flags: u16) -> Result<()> {
+        let (c, mode) = self.cmd_flags();
+        flow_msg(buf, (family, mode | flags, c), dpi, |b| {
+            self.encode_attrs(b)
+        })
     }
 
     /// Appends the flow's attributes in dpif-netlink's order.
@@ -195,6 +212,24 @@ pub enum FlowId<'a> {
 }
 
 impl FlowId<'_> {
+    fn attrs(&self) -> FlowAttrs {
+        match self {
+            FlowId::Ufid(u) => FlowAttrs {
+                ufid: Some(u.to_bytes()),
+                ..Default::default()
+            },
+            FlowId::Key(k) => FlowAttrs {
+                key: Some((*k).clone()),
+                ..Default::default()
+            },
+        }
+    }
+
+    /// A delete of this flow in `buf`, with no flags: the batch's form.
+    fn encode_del(&self, buf: &mut MsgBuf<'_>, family: u16, dpi: i32) -> Result<()> {
+        flow_msg(buf, (family, 0, cmd::DEL), dpi, |b| self.encode(b))
+    }
+
     fn encode(&self, b: &mut MsgBuf<'_>) -> nlwire::Result<()> {
         match self {
             FlowId::Ufid(u) => b.put_attr(a::UFID, &u.to_array()),
@@ -229,12 +264,8 @@ pub struct FlowEntry<'a> {
 }
 
 impl<'a> FlowEntry<'a> {
-    fn decode(m: &Msg<'a>) -> Result<FlowEntry<'a>> {
-        let (_, dp_ifindex, attrs) = ovs_parts(m)?;
-        Ok(FlowEntry {
-            dp_ifindex,
-            attrs: FlowAttrs::decode(attrs)?,
-        })
+    fn new((dp_ifindex, attrs): (i32, FlowAttrsView<'a>)) -> FlowEntry<'a> {
+        FlowEntry { dp_ifindex, attrs }
     }
 
     /// The UFID, if the flow has one of 16 bytes.
@@ -316,9 +347,7 @@ impl<'a> FlowEntry<'a> {
 /// # Ok::<(), nlwire_families::ovs::Error>(())
 /// ```
 pub struct FlowDump<'d> {
-    dump: Dump<'d, Kernel>,
-    trace: &'d mut Option<Trace>,
-    fam: &'d Families,
+    dump: TypedDump<'d, Kernel, GetRequest>,
 }
 
 impl FlowDump<'_> {
@@ -334,19 +363,11 @@ impl FlowDump<'_> {
     /// ```
     #[allow(clippy::should_implement_trait)] // a lending iterator: entries borrow `self`
     pub fn next(&mut self) -> Option<Result<FlowEntry<'_>>> {
-        let m = match self.dump.next_msg()? {
-            Ok(m) => m,
-            Err(e) => return Some(Err(e.into())),
-        };
-        if let Some(t) = self.trace.as_mut() {
-            t(
-                family_name(self.fam, self.fam.flow),
-                cmd::GET,
-                Direction::Reply,
-                m.bytes(),
-            );
-        }
-        Some(FlowEntry::decode(&m))
+        let v = self.dump.next()?;
+        Some(
+            v.map(|v| FlowEntry::new(GetRequest::parts(v)))
+                .map_err(Error::from),
+        )
     }
 
     /// Reads to the end, counting flows: how a caller checks a dump is complete.
@@ -389,26 +410,14 @@ const BATCH_TXNS: usize = 256;
 const BATCH_SENDMSG: usize = 64;
 
 impl Dpif {
-    fn flow_txn(
-        &mut self,
-        cmd: u8,
-        flags: u16,
-        attrs: impl FnOnce(&mut MsgBuf<'_>) -> nlwire::Result<()>,
-    ) -> Result<()> {
-        self.txn.clear();
-        build(
-            self.txn.request_mut(),
-            self.fam.flow,
-            flags,
-            cmd,
-            VERSION,
-            self.dp_ifindex,
-            attrs,
-        )?;
-        self.txn
-            .set_policy(<FlowAttrs as AttrSet>::POLICY, ATTRS_AT);
-        let f = self.fam.flow;
-        self.run(f)
+    /// Sends a flow request `R` for this datapath.
+    fn flow_exchange<R: OvsRequest<Attrs = FlowAttrs>>(&mut self, attrs: FlowAttrs) -> Result<()> {
+        self.exchange(&R::request(self.dp_ifindex, attrs))
+    }
+
+    /// The reply to the last flow request `R`, as an entry.
+    fn flow_entry<R: OvsRequest<Attrs = FlowAttrs>>(&self) -> Result<FlowEntry<'_>> {
+        self.reply::<R>().map(FlowEntry::new)
     }
 
     /// Installs a flow. With [`FlowPut::echo`] the installed flow comes back (see
@@ -423,13 +432,13 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn flow_put(&mut self, put: &FlowPut) -> Result<()> {
-        if put.key.packet_type.is_some() {
-            return Err(Error::BadRequest("packet_type is userspace-only"));
-        }
-        let (c, flags) = put.cmd_flags();
+        put.check()?;
         // Without ECHO, ask for an ACK: a single put should report success for certain.
-        let flags = if put.echo { flags } else { flags | NLM_F_ACK };
-        self.flow_txn(c, flags, |b| put.encode_attrs(b))
+        let ack = if put.echo { 0 } else { NLM_F_ACK };
+        self.txn.clear();
+        put.encode_msg(self.txn.request_mut(), self.fam.flow, self.dp_ifindex, ack)?;
+        self.txn.set_policy(FlowAttrs::POLICY, NewRequest::ATTRS_AT);
+        self.transact_traced(FAMILY_NAME, put.cmd_flags().0)
     }
 
     /// The flow the last echoed put, get or delete returned.
@@ -444,7 +453,13 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn flow_last_reply(&self) -> Result<FlowEntry<'_>> {
-        FlowEntry::decode(&self.reply_msg()?)
+        match self.last_request {
+            (FAMILY_NAME, cmd::NEW) => self.flow_entry::<NewRequest>(),
+            (FAMILY_NAME, cmd::SET) => self.flow_entry::<SetRequest>(),
+            (FAMILY_NAME, cmd::GET) => self.flow_entry::<GetRequest>(),
+            (FAMILY_NAME, cmd::DEL) => self.flow_entry::<DelRequest>(),
+            _ => Err(Error::BadReply("the last request was not a flow request")),
+        }
     }
 
     /// Gets one flow by UFID or key. The entry is a view of the reply, valid until the
@@ -458,8 +473,8 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn flow_get(&mut self, id: FlowId<'_>) -> Result<FlowEntry<'_>> {
-        self.flow_txn(cmd::GET, 0, |b| id.encode(b))?;
-        self.flow_last_reply()
+        self.flow_exchange::<GetRequest>(id.attrs())?;
+        self.flow_entry::<GetRequest>()
     }
 
     /// Deletes one flow.
@@ -471,7 +486,7 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn flow_del(&mut self, id: FlowId<'_>) -> Result<()> {
-        self.flow_txn(cmd::DEL, NLM_F_ACK, |b| id.encode(b))
+        self.flow_exchange::<DelRequest>(id.attrs())
     }
 
     /// Deletes one flow and returns it as it was (statistics included).
@@ -484,8 +499,8 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn flow_del_echo(&mut self, id: FlowId<'_>) -> Result<FlowEntry<'_>> {
-        self.flow_txn(cmd::DEL, NLM_F_ECHO, |b| id.encode(b))?;
-        self.flow_last_reply()
+        self.flow_exchange::<DelRequest>(id.attrs())?;
+        self.flow_entry::<DelRequest>()
     }
 
     /// Deletes every flow of the datapath.
@@ -497,7 +512,7 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn flow_flush(&mut self) -> Result<()> {
-        self.flow_txn(cmd::DEL, NLM_F_ACK, |_| Ok(()))
+        self.flow_exchange::<DelRequest>(FlowAttrs::default())
     }
 
     /// Dumps the flows. `terse`: only UFIDs and statistics (key, mask and actions
@@ -513,31 +528,12 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn flow_dump(&mut self, terse: bool) -> Result<FlowDump<'_>> {
-        let fam = self.fam.flow;
-        let dpi = self.dp_ifindex;
-        build(&mut self.scratch, fam, 0, cmd::GET, VERSION, dpi, |b| {
-            if terse {
-                b.put_attr_u32(a::UFID_FLAGS, OvsUfidFlags::ALL.bits())?;
-            }
-            Ok(())
-        })?;
-        if self.trace.is_some() {
-            let req = self.scratch.to_vec();
-            self.trace(fam, cmd::GET, Direction::Request, &req);
-        }
-        let Dpif {
-            sock,
-            scratch,
-            trace,
-            fam: fams,
-            ..
-        } = self;
-        let dump = sock.dump(scratch.as_slice())?;
-        Ok(FlowDump {
-            dump,
-            trace,
-            fam: fams,
-        })
+        let attrs = FlowAttrs {
+            ufid_flags: terse.then_some(OvsUfidFlags::ALL.bits()),
+            ..Default::default()
+        };
+        let dump = self.dump::<GetRequest>(self.dp_ifindex, attrs)?;
+        Ok(FlowDump { dump })
     }
 
     /// Runs flow puts and deletes as batches through `transact_multiple` (many
@@ -569,49 +565,38 @@ impl Dpif {
         ops: &[FlowOp<'_>],
         results: &mut Vec<Result<()>>,
     ) -> Result<()> {
-        let fam = self.fam.flow;
-        let dpi = self.dp_ifindex;
         for chunk in ops.chunks(BATCH_TXNS) {
-            while self.batch.len() < chunk.len() {
-                let mut t = Transaction::new();
-                t.set_reply_capacity(512);
-                t.set_policy(<FlowAttrs as AttrSet>::POLICY, ATTRS_AT);
-                self.batch.push(t);
-            }
-            for (t, op) in self.batch.iter_mut().zip(chunk) {
-                t.clear();
-                match op {
-                    FlowOp::Put(p) => {
-                        if p.key.packet_type.is_some() {
-                            return Err(Error::BadRequest("packet_type is userspace-only"));
-                        }
-                        let (c, flags) = p.cmd_flags();
-                        build(t.request_mut(), fam, flags, c, VERSION, dpi, |b| {
-                            p.encode_attrs(b)
-                        })?;
-                    }
-                    FlowOp::Del(id) => {
-                        build(t.request_mut(), fam, 0, cmd::DEL, VERSION, dpi, |b| {
-                            id.encode(b)
-                        })?;
-                    }
-                }
-            }
+            self.batch_encode(chunk)?;
             let txns = &mut self.batch[..chunk.len()];
-            if let Some(tr) = self.trace.as_mut() {
-                for t in txns.iter() {
-                    tr(
-                        family_name(&self.fam, fam),
-                        t.request().get(16).copied().unwrap_or(0),
-                        Direction::Request,
-                        t.request(),
-                    );
-                }
-            }
             // Transport failures are in every unsettled result too.
             let _ = self.sock.transact_multiple(txns);
             for t in txns.iter() {
                 results.push(t.result().map(|_| ()).map_err(Error::from));
+            }
+        }
+        Ok(())
+    }
+
+    /// Encodes `chunk` into the batch transactions (added as needed), traced.
+    fn batch_encode(&mut self, chunk: &[FlowOp<'_>]) -> Result<()> {
+        while self.batch.len() < chunk.len() {
+            let mut t = Transaction::new();
+            t.set_reply_capacity(512);
+            t.set_policy(FlowAttrs::POLICY, NewRequest::ATTRS_AT);
+            self.batch.push(t);
+        }
+        let (fam, dpi) = (self.fam.flow, self.dp_ifindex);
+        for (t, op) in self.batch.iter_mut().zip(chunk) {
+            t.clear();
+            let c = match op {
+                FlowOp::Put(p) => p
+                    .check()
+                    .and_then(|()| p.encode_msg(t.request_mut(), fam, dpi, 0))
+                    .map(|()| p.cmd_flags().0),
+                FlowOp::Del(id) => id.encode_del(t.request_mut(), fam, dpi).map(|()| cmd::DEL),
+            }?;
+            if let Some(tr) = self.trace.as_mut() {
+                tr(FAMILY_NAME, c, Direction::Request, t.request());
             }
         }
         Ok(())
@@ -630,8 +615,21 @@ impl Dpif {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn encode_put(buf: &mut MsgBuf<'_>, family: u16, dp_ifindex: i32, p: &FlowPut) -> Result<()> {
-    let (c, flags) = p.cmd_flags();
-    build(buf, family, flags, c, VERSION, dp_ifindex, |b| {
-        p.encode_attrs(b)
-    })
+    p.encode_msg(buf, family, dp_ifindex, 0)
+}
+
+/// One flow request in `buf`, its attributes appended by `attrs` in dpif-netlink's
+/// order, flags as given: what the puts and the batch send (see `encode_put`).
+fn flow_msg(
+    buf: &mut MsgBuf<'_>,
+    (family, flags, c): (u16, u16, u8),
+    dp_ifindex: i32,
+    attrs: impl FnOnce(&mut MsgBuf<'_>) -> nlwire::Result<()>,
+) -> Result<()> {
+    buf.clear();
+    let m = buf.start_genl_msg(family, NLM_F_REQUEST | flags, c, VERSION);
+    buf.put(OvsHeader::new(dp_ifindex).as_bytes());
+    attrs(buf)
+        .and_then(|()| buf.end_msg(m))
+        .map_err(Error::InvalidRequest)
 }

@@ -1,11 +1,13 @@
 //! Meters (`ovs_meter`): features, set, get, delete.
 
-use nlwire::{AttrSet, Encode};
+use nlwire::AttrSet;
 
 use super::attrs::{Band, Meter};
-use super::dpif::{ATTRS_AT, Dpif, build, ovs_parts};
-use super::error::{Error, Result};
-use crate::ovs_meter::{MeterBandType, VERSION, cmd};
+use super::dpif::Dpif;
+use super::error::Result;
+use super::request::OvsRequest;
+use crate::ovs_meter::MeterBandType;
+use crate::ovs_meter::msg::{DelRequest, FeaturesRequest, GetRequest, SetRequest};
 
 /// One drop band: above `rate` (kbps, or packets per second), with a `burst` size.
 ///
@@ -23,28 +25,10 @@ pub struct DropBand {
 }
 
 impl Dpif {
-    fn meter_family(&self) -> Result<u16> {
-        self.fam
-            .meter
-            .ok_or(Error::BadRequest("the kernel has no ovs_meter family"))
-    }
-
-    fn meter_txn(&mut self, c: u8, attrs: &Meter) -> Result<Meter> {
-        let fam = self.meter_family()?;
-        self.txn.clear();
-        build(
-            self.txn.request_mut(),
-            fam,
-            0,
-            c,
-            VERSION,
-            self.dp_ifindex,
-            |b| attrs.encode(b),
-        )?;
-        self.txn.set_policy(<Meter as AttrSet>::POLICY, ATTRS_AT);
-        self.run(fam)?;
-        let (_, _, a) = ovs_parts(&self.reply_msg()?)?;
-        Ok(Meter::decode_owned(a)?)
+    /// Sends an `R` for this datapath; the meter in the reply.
+    fn meter_exchange<R: OvsRequest<Attrs = Meter>>(&mut self, attrs: Meter) -> Result<Meter> {
+        self.exchange(&R::request(self.dp_ifindex, attrs))?;
+        Ok(Meter::from_view(self.reply::<R>()?.1))
     }
 
     /// The meter features: `max_meters`, `max_bands`, and the band types in `bands`.
@@ -56,7 +40,7 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn meter_features(&mut self) -> Result<Meter> {
-        self.meter_txn(cmd::FEATURES, &Meter::default())
+        self.meter_exchange::<FeaturesRequest>(Meter::default())
     }
 
     /// Creates or replaces meter `id` with drop bands.
@@ -84,7 +68,7 @@ impl Dpif {
             ),
             ..Default::default()
         };
-        self.meter_txn(cmd::SET, &attrs)
+        self.meter_exchange::<SetRequest>(attrs)
     }
 
     /// Meter `id` with its statistics (and per-band statistics).
@@ -100,7 +84,7 @@ impl Dpif {
             id: Some(id),
             ..Default::default()
         };
-        self.meter_txn(cmd::GET, &attrs)
+        self.meter_exchange::<GetRequest>(attrs)
     }
 
     /// Deletes meter `id`; returns its last statistics.
@@ -115,6 +99,6 @@ impl Dpif {
             id: Some(id),
             ..Default::default()
         };
-        self.meter_txn(cmd::DEL, &attrs)
+        self.meter_exchange::<DelRequest>(attrs)
     }
 }

@@ -12,6 +12,14 @@
 //! | text | [`odp`]: keys, masks and actions printed and parsed as `ovs-dpctl` does; [`dpctl`]: `ovs-dpctl show` / `dump-flows` output |
 //! | wire types | [`attrs`]: the generated `ovs_flow`/`ovs_packet`/`ovs_datapath`/`ovs_vport`/`ovs_meter`/`ovs_ct_limit` types ([`attrs::Packet`] holds `ovs_flow`'s keys and actions) plus [`attrs::Ufid`] |
 //!
+//! Requests are the generated `ovs_*::msg` messages, encoded and checked against their
+//! policy by [`Transaction::set_request`](nlwire::sock::Transaction::set_request) (a
+//! request that breaks it is [`Error::InvalidRequest`], naming the attribute), and replies
+//! and dumps are read as their generated views. Flow puts and the flow batch are the
+//! exception for now: they are encoded here, in dpif-netlink's attribute order (UFID, KEY,
+//! MASK, ACTIONS) and, in a batch, without `NLM_F_ACK` or `NLM_F_ECHO`, so that the kernel
+//! answers only errors.
+//!
 //! Keys, masks and actions are the generated attribute sets ([`attrs::KeyAttrs`],
 //! [`attrs::ActionAttrs`]): build them as values, or from ODP text with
 //! [`odp::parse_key`] / [`odp::parse_actions`]; read them as zero-copy views from dumps,
@@ -61,6 +69,7 @@ pub mod flow;
 mod meter;
 pub mod odp;
 mod packet;
+mod request;
 mod vport;
 
 pub use ct_limit::ZoneLimit;

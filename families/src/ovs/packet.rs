@@ -3,24 +3,15 @@
 
 use std::time::Duration;
 
-use nlwire::consts::{NETLINK_GENERIC, NLM_F_ACK};
+use nlwire::consts::NETLINK_GENERIC;
 use nlwire::sock::{self, Kernel, RecvBuf, Socket};
-use nlwire::{AttrSet, Encode, Msg, MsgBuf};
+use nlwire::{AttrSet, Limits, Message, Msg};
 
 use super::attrs::{ActionAttrs, KeyAttrs, OvsKeyEthernet, Packet, PacketView};
-use super::dpif::{ATTRS_AT, Dpif, build, ovs_parts};
+use super::dpif::Dpif;
 use super::error::{Error, Result};
-use crate::ovs_packet::{VERSION, cmd};
-
-/// `OVS_PACKET_ATTR_*` numbers used when encoding by hand.
-mod a {
-    pub const PACKET: u16 = 1;
-    pub const KEY: u16 = 2;
-    pub const ACTIONS: u16 = 3;
-    pub const PROBE: u16 = 8;
-    pub const MRU: u16 = 9;
-    pub const HASH: u16 = 11;
-}
+use crate::ovs_packet::msg::{Action, ExecuteRequest, Miss};
+use crate::ovs_packet::{OvsHeader, cmd};
 
 /// A packet to run through actions in the kernel (`OVS_PACKET_CMD_EXECUTE`).
 ///
@@ -33,7 +24,7 @@ mod a {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Execute<'p> {
-    /// The frame (copied once, into the request).
+    /// The frame (copied into the request).
     pub packet: &'p [u8],
     /// Metadata: `in_port`, `priority`, `skb_mark`, `recirc_id`, tunnel; an
     /// `ethernet` attribute (any value) says the frame starts with an Ethernet header.
@@ -81,24 +72,21 @@ impl<'p> Execute<'p> {
         self
     }
 
-    fn encode_attrs(&self, b: &mut MsgBuf<'_>) -> nlwire::Result<()> {
-        b.put_attr(a::PACKET, self.packet)?;
-        let n = b.start_nested(a::KEY);
-        self.key.encode(b)?;
-        b.end_nested(n)?;
-        let n = b.start_nested(a::ACTIONS);
-        self.actions.encode(b)?;
-        b.end_nested(n)?;
-        if self.probe {
-            b.put_attr_flag(a::PROBE)?;
-        }
-        if let Some(m) = self.mru {
-            b.put_attr_u16(a::MRU, m)?;
-        }
-        if let Some(h) = self.hash {
-            b.put_attr_u64(a::HASH, h)?;
-        }
-        Ok(())
+    /// The request for datapath `dp_ifindex` (the frame copied into it).
+    fn request(&self, dp_ifindex: i32) -> ExecuteRequest {
+        let attrs = Packet {
+            packet: Some(self.packet.to_vec()),
+            key: Some(self.key.clone()),
+            actions: Some(self.actions.clone()),
+            probe: self.probe,
+            mru: self.mru,
+            hash: self.hash,
+            ..Default::default()
+        };
+        let header = OvsHeader {
+            dp_ifindex: dp_ifindex.into(),
+        };
+        ExecuteRequest { header, attrs }
     }
 }
 
@@ -113,22 +101,7 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn execute(&mut self, e: &Execute<'_>) -> Result<()> {
-        if e.packet.len() > 65_000 {
-            return Err(Error::BadRequest("packet too big for a netlink attribute"));
-        }
-        self.txn.clear();
-        build(
-            self.txn.request_mut(),
-            self.fam.packet,
-            NLM_F_ACK,
-            cmd::EXECUTE,
-            VERSION,
-            self.dp_ifindex,
-            |b| e.encode_attrs(b),
-        )?;
-        self.txn.set_policy(<Packet as AttrSet>::POLICY, ATTRS_AT);
-        let f = self.fam.packet;
-        self.run(f)
+        self.exchange(&e.request(self.dp_ifindex))
     }
 }
 
@@ -199,28 +172,36 @@ impl<'a> Upcall<'a> {
     /// Decodes an upcall message.
     ///
     /// ```
-    /// use nlwire::{Encode, MsgBuf, OvsHeader, zerocopy::IntoBytes};
+    /// use nlwire::{Message, MsgBuf};
     /// use nlwire_families::ovs::{Upcall, UpcallKind, attrs::Packet};
+    /// use nlwire_families::ovs_packet::{OvsHeader, msg::Miss};
+    /// let miss = Miss {
+    ///     header: OvsHeader { dp_ifindex: 5.into() },
+    ///     attrs: Packet { packet: Some(vec![0; 14]), ..Default::default() },
+    /// };
     /// let mut b = MsgBuf::new();
-    /// let m = b.start_genl_msg(0x20, 0, 1, 1); // OVS_PACKET_CMD_MISS
-    /// b.put(OvsHeader::new(5).as_bytes());
-    /// Packet { packet: Some(vec![0; 14]), ..Default::default() }.encode(&mut b)?;
-    /// b.end_msg(m)?;
+    /// miss.encode(&mut b, 0x20, 0)?;
     /// let u = Upcall::decode(&nlwire::Msg::parse(b.as_slice())?)?;
     /// assert_eq!((u.kind, u.dp_ifindex, u.packet().len()), (UpcallKind::Miss, 5, 14));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn decode(m: &Msg<'a>) -> Result<Upcall<'a>> {
-        let (c, dp_ifindex, attrs) = ovs_parts(m)?;
-        let kind = match c {
-            cmd::MISS => UpcallKind::Miss,
-            cmd::ACTION => UpcallKind::Action,
+        let limits = &Limits::DEFAULT;
+        let (kind, header, attrs) = match m.genl()?.0.cmd {
+            cmd::MISS => {
+                let v = Miss::decode_msg(*m, limits)?;
+                (UpcallKind::Miss, v.header, v.attrs)
+            }
+            cmd::ACTION => {
+                let v = Action::decode_msg(*m, limits)?;
+                (UpcallKind::Action, v.header, v.attrs)
+            }
             _ => return Err(Error::BadReply("not an upcall (MISS or ACTION)")),
         };
         Ok(Upcall {
             kind,
-            dp_ifindex,
-            attrs: Packet::decode(attrs)?,
+            dp_ifindex: header.dp_ifindex.get(),
+            attrs,
             bytes: m.bytes(),
         })
     }

@@ -1,13 +1,14 @@
 //! Vports: add, get, set, delete, dump.
 
-use nlwire::consts::{NLM_F_ACK, NLM_F_ECHO};
+use nlwire::AttrSet;
 use nlwire::zerocopy::native_endian::U32;
-use nlwire::{AttrSet, Encode};
 
 use super::attrs::{Vport, VportOptions};
-use super::dpif::{ATTRS_AT, Dpif, build, ovs_parts};
+use super::dpif::Dpif;
 use super::error::{Error, Result};
-use crate::ovs_vport::{VERSION, VportType, cmd};
+use super::request::OvsRequest;
+use crate::ovs_vport::VportType;
+use crate::ovs_vport::msg::{DelRequest, GetRequest, NewRequest, SetRequest};
 
 /// A port to add: its type, name, optional number, tunnel options and upcall port ids.
 ///
@@ -168,25 +169,10 @@ fn id_attrs(id: VportId<'_>) -> Vport {
 }
 
 impl Dpif {
-    fn vport_request(&mut self, cmd: u8, flags: u16, dp_ifindex: i32, attrs: &Vport) -> Result<()> {
-        self.txn.clear();
-        build(
-            self.txn.request_mut(),
-            self.fam.vport,
-            flags,
-            cmd,
-            VERSION,
-            dp_ifindex,
-            |b| attrs.encode(b),
-        )?;
-        self.txn.set_policy(<Vport as AttrSet>::POLICY, ATTRS_AT);
-        let f = self.fam.vport;
-        self.run(f)
-    }
-
-    fn vport_reply(&self) -> Result<Vport> {
-        let (_, _, a) = ovs_parts(&self.reply_msg()?)?;
-        Ok(Vport::decode_owned(a)?)
+    /// Sends an `R` for this datapath; the port in the reply.
+    fn vport_exchange<R: OvsRequest<Attrs = Vport>>(&mut self, attrs: Vport) -> Result<Vport> {
+        self.exchange(&R::request(self.dp_ifindex, attrs))?;
+        Ok(Vport::from_view(self.reply::<R>()?.1))
     }
 
     /// Adds a port; returns its number.
@@ -208,9 +194,7 @@ impl Dpif {
             upcall_pid: Some(pids(&spec.upcall_pids)),
             ..Default::default()
         };
-        let dpi = self.dp_ifindex;
-        self.vport_request(cmd::NEW, NLM_F_ECHO, dpi, &attrs)?;
-        self.vport_reply()?
+        self.vport_exchange::<NewRequest>(attrs)?
             .port_no
             .ok_or(Error::BadReply("vport reply without a port number"))
     }
@@ -225,10 +209,7 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn vport_get(&mut self, id: VportId<'_>) -> Result<Vport> {
-        let attrs = id_attrs(id);
-        let dpi = self.dp_ifindex;
-        self.vport_request(cmd::GET, 0, dpi, &attrs)?;
-        self.vport_reply()
+        self.vport_exchange::<GetRequest>(id_attrs(id))
     }
 
     /// Sets a port's upcall port ids (per-vport dispatch).
@@ -241,8 +222,7 @@ impl Dpif {
     pub fn vport_set_upcall_pids(&mut self, id: VportId<'_>, upcall_pids: &[u32]) -> Result<()> {
         let mut attrs = id_attrs(id);
         attrs.upcall_pid = Some(pids(upcall_pids));
-        let dpi = self.dp_ifindex;
-        self.vport_request(cmd::SET, NLM_F_ACK, dpi, &attrs)
+        self.exchange(&SetRequest::request(self.dp_ifindex, attrs))
     }
 
     /// Sets arbitrary attributes of a port (`OVS_VPORT_CMD_SET`): `attrs` must name the
@@ -256,9 +236,7 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn vport_set(&mut self, attrs: &Vport) -> Result<Vport> {
-        let dpi = self.dp_ifindex;
-        self.vport_request(cmd::SET, NLM_F_ECHO, dpi, attrs)?;
-        self.vport_reply()
+        self.vport_exchange::<SetRequest>(attrs.clone())
     }
 
     /// Deletes a port (the kernel destroys an internal or tunnel port's netdev).
@@ -269,9 +247,7 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn vport_del(&mut self, id: VportId<'_>) -> Result<()> {
-        let attrs = id_attrs(id);
-        let dpi = self.dp_ifindex;
-        self.vport_request(cmd::DEL, NLM_F_ACK, dpi, &attrs)
+        self.exchange(&DelRequest::request(self.dp_ifindex, id_attrs(id)))
     }
 
     /// Every port of the datapath, in the kernel's order.
@@ -284,38 +260,10 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn vport_dump(&mut self) -> Result<Vec<Vport>> {
-        let fam = self.fam.vport;
-        let dpi = self.dp_ifindex;
-        build(
-            &mut self.scratch,
-            fam,
-            0,
-            cmd::GET,
-            VERSION,
-            dpi,
-            |_| Ok(()),
-        )?;
-        let Dpif {
-            sock,
-            scratch,
-            trace,
-            fam: fams,
-            ..
-        } = self;
+        let mut dump = self.dump::<GetRequest>(self.dp_ifindex, Vport::default())?;
         let mut out = Vec::new();
-        let mut dump = sock.dump(scratch.as_slice())?;
-        while let Some(m) = dump.next_msg() {
-            let m = m?;
-            if let Some(t) = trace {
-                t(
-                    super::dpif::family_name(fams, fam),
-                    cmd::GET,
-                    super::Direction::Reply,
-                    m.bytes(),
-                );
-            }
-            let (_, _, a) = ovs_parts(&m)?;
-            out.push(Vport::decode_owned(a)?);
+        while let Some(v) = dump.next() {
+            out.push(Vport::from_view(GetRequest::parts(v?).1));
         }
         Ok(out)
     }
