@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// How one family is generated.
 struct Family {
-    /// Module name (and spec file stem).
+    /// Spec file stem; the module is named after it with `_` for `-`.
     name: &'static str,
     /// Sets that are ordered lists of attributes.
     lists: &'static [&'static str],
@@ -67,6 +67,12 @@ const FAMILIES: &[Family] = &[
         lists: &[],
         externs: &[],
     },
+    // rtnetlink (module rt_link): constants, structs, sets and sub-messages.
+    Family {
+        name: "rt-link",
+        lists: &[],
+        externs: &[],
+    },
 ];
 
 fn write_if_changed(path: &Path, code: &str) {
@@ -90,7 +96,9 @@ fn main() {
 
     for fam in FAMILIES {
         let name = fam.name;
-        let feature = format!("CARGO_FEATURE_{}", name.to_uppercase());
+        // Spec names may have dashes (`rt-link`); modules, features and files do not.
+        let module = name.replace('-', "_");
+        let feature = format!("CARGO_FEATURE_{}", module.to_uppercase());
         if env::var_os(feature).is_none() {
             continue;
         }
@@ -110,6 +118,6 @@ fn main() {
         }
         let code = nlwire_schema::codegen::to_string_with(&family, &opts)
             .unwrap_or_else(|e| panic!("{file}: {e}"));
-        write_if_changed(&out.join(format!("{name}.rs")), &code);
+        write_if_changed(&out.join(format!("{module}.rs")), &code);
     }
 }

@@ -70,6 +70,13 @@ pub mod nlctrl {
     include!(concat!(env!("OUT_DIR"), "/nlctrl.rs"));
 }
 
+/// `rt-link`: rtnetlink links (`ifinfomsg`, `IFLA_*`, per-kind link data as sub-messages,
+/// link statistics). A netlink-raw family: constants, structs, sets and sub-messages.
+#[cfg(feature = "rt_link")]
+pub mod rt_link {
+    include!(concat!(env!("OUT_DIR"), "/rt_link.rs"));
+}
+
 // The dpif-style OVS datapath API (docs in the module).
 #[cfg(feature = "ovs")]
 pub mod ovs;

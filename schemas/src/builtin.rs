@@ -45,6 +45,7 @@ specs!(
     "ovs_meter",
     "ovs_packet",
     "ovs_vport",
+    "rt-link",
 );
 
 /// The embedded schema named `name` (a file stem such as `ovs_flow`).
