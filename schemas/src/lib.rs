@@ -25,6 +25,7 @@ mod level;
 mod parse;
 mod raw;
 mod resolve;
+pub mod rules;
 
 use std::path::Path;
 
