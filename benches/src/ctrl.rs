@@ -160,6 +160,73 @@ pub mod nlwire_impl {
     }
 }
 
+pub mod typed_impl {
+    //! nlwire's typed layer: `nlwire-families`' generated nlctrl types
+    //! (`GetfamilyReply::decode_msg`, zero-copy views).
+    use super::{Family, attr::*};
+    use nlwire::{Limits, Message, Messages, MsgKind, Result};
+    use nlwire_families::nlctrl::msg::GetfamilyReply;
+
+    /// Decodes the families of every datagram.
+    pub fn decode(datagrams: &[Vec<u8>], mut sink: impl FnMut(&Family)) -> Result<usize> {
+        let mut n = 0;
+        for d in datagrams {
+            for m in Messages::new(d) {
+                let m = m?;
+                match m.kind()? {
+                    MsgKind::Data => {}
+                    MsgKind::Done(_) => break,
+                    MsgKind::Error(e) if e.errno != 0 => {
+                        return Err(nlwire::Error::Unexpected {
+                            expected: "a family",
+                            found: e.errno as u32,
+                        });
+                    }
+                    _ => continue,
+                }
+                let v = GetfamilyReply::decode_msg(m, &Limits::DEFAULT)?;
+                let a = &v.attrs;
+                let mut f = Family::default();
+                if let Some(id) = a.family_id {
+                    f.id = id;
+                    f.present |= 1 << FAMILY_ID;
+                }
+                if let Some(name) = a.family_name {
+                    f.set_name(name.as_bytes());
+                    f.present |= 1 << FAMILY_NAME;
+                }
+                if let Some(x) = a.version {
+                    f.version = x;
+                    f.present |= 1 << VERSION;
+                }
+                if let Some(x) = a.hdrsize {
+                    f.hdrsize = x;
+                    f.present |= 1 << HDRSIZE;
+                }
+                if let Some(x) = a.maxattr {
+                    f.maxattr = x;
+                    f.present |= 1 << MAXATTR;
+                }
+                if let Some(ops) = a.ops {
+                    for op in ops {
+                        f.add_op(op.id.unwrap_or(0), op.flags.map_or(0, |x| x.0));
+                    }
+                    f.present |= 1 << OPS;
+                }
+                if let Some(groups) = a.mcast_groups {
+                    for g in groups {
+                        f.add_mcgrp(g.name.unwrap_or("").as_bytes(), g.id.unwrap_or(0));
+                    }
+                    f.present |= 1 << MCAST_GROUPS;
+                }
+                sink(&f);
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
 pub mod nb_impl {
     //! netlink-bindings `nlctrl`: one pass over `IterableCtrlAttrs`.
     use super::{Family, attr::*};

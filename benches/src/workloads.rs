@@ -85,6 +85,7 @@ pub fn decode_nlctrl() -> Vec<Case> {
     }
     vec![
         c!("nlwire", nlwire_impl::decode),
+        c!("nlwire (typed)", typed_impl::decode),
         c!("libmnl", mnl_impl::decode),
         c!("netlink-bindings", nb_impl::decode),
         c!("neli", neli_impl::decode),

@@ -19,6 +19,9 @@ fn nlctrl_all_peers_agree() {
             .any(|f| &f.name[..6] == b"nlctrl" && f.n_mcgrps == 1 && f.n_ops > 0)
     );
     let mut got = Vec::new();
+    ctrl::typed_impl::decode(&d, |f| got.push(*f)).unwrap();
+    assert_eq!(got, want, "nlwire (typed)");
+    got.clear();
     ctrl::mnl_impl::decode(&d, |f| got.push(*f)).unwrap();
     assert_eq!(got, want, "libmnl");
     got.clear();

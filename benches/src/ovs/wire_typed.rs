@@ -1,15 +1,15 @@
-//! nlwire through the derive: the OVS flow family as annotated structs
-//! (examples/ovs-handwritten, what the schema compiler will also emit). Decoding yields
-//! zero-copy views (`FlowNew::decode_msg`); encoding goes from the owned form
-//! (`FlowNew::encode`), which the caller builds from its own flow record.
+//! nlwire's typed layer: the OVS flow family as `nlwire-families` generates it from
+//! `schemas/specs/ovs_flow.yaml` (the code users ship). Decoding yields zero-copy views
+//! (`NewRequest::decode_msg`); encoding goes from the owned form (`NewRequest::encode`),
+//! which the caller builds from its own flow record.
 
 use super::model::*;
 use nlwire::consts::{NLM_F_CREATE, NLM_F_REQUEST};
-use nlwire::zerocopy::IntoBytes;
 use nlwire::{Error, Limits, Message, Messages, MsgBuf, MsgKind, Result};
-use ovs_handwritten as oh;
+use nlwire_families::ovs_flow as oh;
+use oh::msg::NewRequest;
 
-fn tunnel_into(t: &oh::TunnelKeyView<'_>, out: &mut TunnelKey) {
+fn tunnel_into(t: &oh::TunnelKeyAttrsView<'_>, out: &mut TunnelKey) {
     use tun_attr::*;
     let mut p = 0u16;
     if let Some(v) = t.id {
@@ -49,7 +49,7 @@ fn tunnel_into(t: &oh::TunnelKeyView<'_>, out: &mut TunnelKey) {
     out.present |= p;
 }
 
-fn key_into(k: &oh::FlowKeyView<'_>, out: &mut FlowKey) {
+fn key_into(k: &oh::KeyAttrsView<'_>, out: &mut FlowKey) {
     use key_attr::*;
     let mut p = 0u32;
     macro_rules! scalar {
@@ -65,14 +65,17 @@ fn key_into(k: &oh::FlowKeyView<'_>, out: &mut FlowKey) {
     scalar!(skb_mark, skb_mark, SKB_MARK);
     scalar!(recirc_id, recirc_id, RECIRC_ID);
     scalar!(dp_hash, dp_hash, DP_HASH);
-    scalar!(ct_state, ct_state, CT_STATE);
+    if let Some(v) = k.ct_state {
+        out.ct_state = v.0;
+        p |= 1 << CT_STATE;
+    }
     scalar!(ct_zone, ct_zone, CT_ZONE);
     scalar!(ct_mark, ct_mark, CT_MARK);
     scalar!(vlan, vlan_tci, VLAN);
-    scalar!(eth_type, eth_type, ETHERTYPE);
+    scalar!(ethertype, eth_type, ETHERTYPE);
     scalar!(tcp_flags, tcp_flags, TCP_FLAGS);
     if let Some(l) = k.ct_labels {
-        out.ct_labels = *l;
+        out.ct_labels = l.ct_labels;
         p |= 1 << CT_LABELS;
     }
     if let Some(e) = k.ethernet {
@@ -90,8 +93,8 @@ fn key_into(k: &oh::FlowKeyView<'_>, out: &mut FlowKey) {
         p |= 1 << IPV4;
     }
     if let Some(ip) = k.ipv6 {
-        out.ipv6_src.copy_from_slice(ip.ipv6_src.as_bytes());
-        out.ipv6_dst.copy_from_slice(ip.ipv6_dst.as_bytes());
+        out.ipv6_src = ip.ipv6_src;
+        out.ipv6_dst = ip.ipv6_dst;
         out.ipv6_label = ip.ipv6_label.get();
         out.ip_proto = ip.ipv6_proto;
         out.ip_tos = ip.ipv6_tclass;
@@ -116,42 +119,44 @@ fn key_into(k: &oh::FlowKeyView<'_>, out: &mut FlowKey) {
     out.present |= p;
 }
 
-fn actions_into(list: nlwire::view::AttrList<'_, oh::Action>, f: &mut Flow) {
+fn actions_into(list: nlwire::view::AttrList<'_, oh::ActionAttrs>, f: &mut Flow) {
     use action_attr::*;
     for a in list {
         let act = match a {
-            oh::ActionView::Output(p) => Action {
+            oh::ActionAttrsView::Output(p) => Action {
                 kind: OUTPUT,
                 sub: 0,
                 arg: p,
             },
-            oh::ActionView::Recirc(id) => Action {
+            oh::ActionAttrsView::Recirc(id) => Action {
                 kind: RECIRC,
                 sub: 0,
                 arg: id,
             },
-            oh::ActionView::PopVlan => Action {
+            oh::ActionAttrsView::PopVlan => Action {
                 kind: POP_VLAN,
                 sub: 0,
                 arg: 0,
             },
-            oh::ActionView::PushVlan(v) => Action {
+            oh::ActionAttrsView::PushVlan(v) => Action {
                 kind: PUSH_VLAN,
                 sub: v.vlan_tpid.get(),
                 arg: v.vlan_tci.get() as u32,
             },
-            oh::ActionView::Userspace(u) => {
+            oh::ActionAttrsView::Userspace(u) => {
                 if let Some(d) = u.userdata {
                     f.set_userdata(d);
                 }
-                f.upcall_pid = u.pid;
+                let pid = u.pid.unwrap_or(0);
+                f.upcall_pid = pid;
                 Action {
                     kind: USERSPACE,
                     sub: u.actions as u16,
-                    arg: u.pid,
+                    arg: pid,
                 }
             }
-            oh::ActionView::Set(oh::SetKeyView::Tunnel(t)) => {
+            oh::ActionAttrsView::Set(k) => {
+                let Some(t) = k.tunnel else { continue };
                 tunnel_into(&t, &mut f.set_tunnel);
                 Action {
                     kind: SET,
@@ -159,7 +164,7 @@ fn actions_into(list: nlwire::view::AttrList<'_, oh::Action>, f: &mut Flow) {
                     arg: 0,
                 }
             }
-            oh::ActionView::Ct(ct) => Action {
+            oh::ActionAttrsView::Ct(ct) => Action {
                 kind: CT,
                 sub: ct.commit as u16,
                 arg: ct.zone.unwrap_or(0) as u32,
@@ -186,8 +191,8 @@ pub fn decode_dump(datagram: &[u8], mut sink: impl FnMut(&Flow)) -> Result<usize
             }
             _ => continue,
         }
-        let v = oh::FlowNew::decode_msg(m, &Limits::DEFAULT)?;
-        let fl = v.flow;
+        let v = NewRequest::decode_msg(m, &Limits::DEFAULT)?;
+        let fl = v.attrs;
         let mut f = Flow {
             dp_ifindex: v.header.dp_ifindex.get() as u32,
             ..Flow::default()
@@ -240,10 +245,10 @@ fn opt<T>(present: u32, t: u16, v: impl FnOnce() -> T) -> Option<T> {
     has(present, t).then(v)
 }
 
-fn to_tunnel(t: &TunnelKey) -> oh::TunnelKey {
+fn to_tunnel(t: &TunnelKey) -> oh::TunnelKeyAttrs {
     use tun_attr::*;
     let p = t.present as u32;
-    oh::TunnelKey {
+    oh::TunnelKeyAttrs {
         id: opt(p, ID, || t.id),
         ipv4_src: opt(p, IPV4_SRC, || t.ipv4_src),
         ipv4_dst: opt(p, IPV4_DST, || t.ipv4_dst),
@@ -253,18 +258,14 @@ fn to_tunnel(t: &TunnelKey) -> oh::TunnelKey {
         csum: has(p, CSUM),
         tp_src: opt(p, TP_SRC, || t.tp_src),
         tp_dst: opt(p, TP_DST, || t.tp_dst),
-        ..oh::TunnelKey::default()
+        ..oh::TunnelKeyAttrs::default()
     }
 }
 
-fn be_words(b: &[u8; 16]) -> [nlwire::zerocopy::network_endian::U32; 4] {
-    core::array::from_fn(|i| u32::from_be_bytes(b[4 * i..4 * i + 4].try_into().unwrap()).into())
-}
-
-fn to_key(k: &FlowKey) -> oh::FlowKey {
+fn to_key(k: &FlowKey) -> oh::KeyAttrs {
     use key_attr::*;
     let p = k.present;
-    oh::FlowKey {
+    oh::KeyAttrs {
         priority: opt(p, PRIORITY, || k.priority),
         in_port: opt(p, IN_PORT, || k.in_port),
         ethernet: opt(p, ETHERNET, || oh::OvsKeyEthernet {
@@ -272,7 +273,7 @@ fn to_key(k: &FlowKey) -> oh::FlowKey {
             eth_dst: k.eth_dst,
         }),
         vlan: opt(p, VLAN, || k.vlan_tci),
-        eth_type: opt(p, ETHERTYPE, || k.eth_type),
+        ethertype: opt(p, ETHERTYPE, || k.eth_type),
         ipv4: opt(p, IPV4, || oh::OvsKeyIpv4 {
             ipv4_src: k.ipv4_src.into(),
             ipv4_dst: k.ipv4_dst.into(),
@@ -282,8 +283,8 @@ fn to_key(k: &FlowKey) -> oh::FlowKey {
             ipv4_frag: k.ip_frag,
         }),
         ipv6: opt(p, IPV6, || oh::OvsKeyIpv6 {
-            ipv6_src: be_words(&k.ipv6_src),
-            ipv6_dst: be_words(&k.ipv6_dst),
+            ipv6_src: k.ipv6_src,
+            ipv6_dst: k.ipv6_dst,
             ipv6_label: k.ipv6_label.into(),
             ipv6_proto: k.ip_proto,
             ipv6_tclass: k.ip_tos,
@@ -303,37 +304,42 @@ fn to_key(k: &FlowKey) -> oh::FlowKey {
         tcp_flags: opt(p, TCP_FLAGS, || k.tcp_flags),
         dp_hash: opt(p, DP_HASH, || k.dp_hash),
         recirc_id: opt(p, RECIRC_ID, || k.recirc_id),
-        ct_state: opt(p, CT_STATE, || k.ct_state),
+        ct_state: opt(p, CT_STATE, || oh::CtStateFlags(k.ct_state)),
         ct_zone: opt(p, CT_ZONE, || k.ct_zone),
         ct_mark: opt(p, CT_MARK, || k.ct_mark),
-        ct_labels: opt(p, CT_LABELS, || k.ct_labels),
-        ..oh::FlowKey::default()
+        ct_labels: opt(p, CT_LABELS, || oh::OvsKeyCtLabels {
+            ct_labels: k.ct_labels,
+        }),
+        ..oh::KeyAttrs::default()
     }
 }
 
-fn to_actions(f: &Flow) -> Vec<oh::Action> {
+fn to_actions(f: &Flow) -> Vec<oh::ActionAttrs> {
     use action_attr::*;
     f.actions()
         .iter()
         .map(|a| match a.kind {
-            OUTPUT => oh::Action::Output(a.arg),
-            RECIRC => oh::Action::Recirc(a.arg),
-            POP_VLAN => oh::Action::PopVlan,
-            PUSH_VLAN => oh::Action::PushVlan(oh::OvsActionPushVlan {
+            OUTPUT => oh::ActionAttrs::Output(a.arg),
+            RECIRC => oh::ActionAttrs::Recirc(a.arg),
+            POP_VLAN => oh::ActionAttrs::PopVlan,
+            PUSH_VLAN => oh::ActionAttrs::PushVlan(oh::OvsActionPushVlan {
                 vlan_tpid: a.sub.into(),
                 vlan_tci: (a.arg as u16).into(),
             }),
-            USERSPACE => oh::Action::Userspace(oh::Userspace {
-                pid: a.arg,
+            USERSPACE => oh::ActionAttrs::Userspace(oh::UserspaceAttrs {
+                pid: Some(a.arg),
                 userdata: Some(f.userdata[..f.userdata_len as usize].to_vec()),
                 egress_tun_port: None,
                 actions: a.sub & 1 != 0,
             }),
-            SET => oh::Action::Set(oh::SetKey::Tunnel(to_tunnel(&f.set_tunnel))),
-            CT => oh::Action::Ct(oh::Ct {
+            SET => oh::ActionAttrs::Set(oh::KeyAttrs {
+                tunnel: Some(to_tunnel(&f.set_tunnel)),
+                ..oh::KeyAttrs::default()
+            }),
+            CT => oh::ActionAttrs::Ct(oh::CtAttrs {
                 commit: a.sub & 1 != 0,
                 zone: Some(a.arg as u16),
-                ..oh::Ct::default()
+                ..oh::CtAttrs::default()
             }),
             _ => unreachable!(),
         })
@@ -341,21 +347,23 @@ fn to_actions(f: &Flow) -> Vec<oh::Action> {
 }
 
 /// The owned typed message for a flow put.
-pub fn put_msg(f: &Flow) -> oh::FlowNew {
-    oh::FlowNew {
-        header: nlwire::OvsHeader::new(f.dp_ifindex as i32),
-        flow: oh::Flow {
+pub fn put_msg(f: &Flow) -> NewRequest {
+    NewRequest {
+        header: oh::OvsHeader {
+            dp_ifindex: (f.dp_ifindex as i32).into(),
+        },
+        attrs: oh::FlowAttrs {
             ufid: Some(f.ufid.to_vec()),
             key: Some(to_key(&f.key)),
             mask: Some(to_key(&f.mask)),
             actions: Some(to_actions(f)),
-            ..oh::Flow::default()
+            ..oh::FlowAttrs::default()
         },
     }
 }
 
 /// Encodes one OVS_FLOW_CMD_NEW per flow (built into the owned typed form, then
-/// `FlowNew::encode`), back to back, into `b` (cleared first).
+/// `NewRequest::encode`), back to back, into `b` (cleared first).
 pub fn encode_puts(b: &mut MsgBuf<'_>, flows: &[Flow]) {
     b.clear();
     for (i, f) in flows.iter().enumerate() {
@@ -368,8 +376,8 @@ pub fn encode_puts(b: &mut MsgBuf<'_>, flows: &[Flow]) {
 }
 
 /// Encodes flows already held in the owned typed form (what a caller that keeps its
-/// flows as `FlowNew` values does).
-pub fn encode_owned(b: &mut MsgBuf<'_>, msgs: &[oh::FlowNew]) {
+/// flows as `NewRequest` values does).
+pub fn encode_owned(b: &mut MsgBuf<'_>, msgs: &[NewRequest]) {
     b.clear();
     for (i, m) in msgs.iter().enumerate() {
         let off = b.len();
