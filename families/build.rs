@@ -67,9 +67,14 @@ const FAMILIES: &[Family] = &[
         lists: &[],
         externs: &[],
     },
-    // rtnetlink (module rt_link): constants, structs, sets and sub-messages.
+    // rtnetlink (modules rt_link, ...): constants, structs, sets and sub-messages.
     Family {
         name: "rt-link",
+        lists: &[],
+        externs: &[],
+    },
+    Family {
+        name: "rt-addr",
         lists: &[],
         externs: &[],
     },

@@ -77,6 +77,13 @@ pub mod rt_link {
     include!(concat!(env!("OUT_DIR"), "/rt_link.rs"));
 }
 
+/// `rt-addr`: rtnetlink interface addresses (`ifaddrmsg`, `IFA_*`, `ifa_cacheinfo`,
+/// `IFA_F_*`).
+#[cfg(feature = "rt_addr")]
+pub mod rt_addr {
+    include!(concat!(env!("OUT_DIR"), "/rt_addr.rs"));
+}
+
 // The dpif-style OVS datapath API (docs in the module).
 #[cfg(feature = "ovs")]
 pub mod ovs;

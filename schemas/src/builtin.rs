@@ -45,6 +45,7 @@ specs!(
     "ovs_meter",
     "ovs_packet",
     "ovs_vport",
+    "rt-addr",
     "rt-link",
 );
 
