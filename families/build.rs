@@ -78,6 +78,11 @@ const FAMILIES: &[Family] = &[
         lists: &[],
         externs: &[],
     },
+    Family {
+        name: "rt-route",
+        lists: &[],
+        externs: &[],
+    },
 ];
 
 fn write_if_changed(path: &Path, code: &str) {

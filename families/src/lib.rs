@@ -84,6 +84,13 @@ pub mod rt_addr {
     include!(concat!(env!("OUT_DIR"), "/rt_addr.rs"));
 }
 
+/// `rt-route`: rtnetlink routes (`rtmsg`, `RTA_*`, `RTAX_*` metrics, `rta_cacheinfo`;
+/// multipath kept as bytes).
+#[cfg(feature = "rt_route")]
+pub mod rt_route {
+    include!(concat!(env!("OUT_DIR"), "/rt_route.rs"));
+}
+
 // The dpif-style OVS datapath API (docs in the module).
 #[cfg(feature = "ovs")]
 pub mod ovs;

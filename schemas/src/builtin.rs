@@ -47,6 +47,7 @@ specs!(
     "ovs_vport",
     "rt-addr",
     "rt-link",
+    "rt-route",
 );
 
 /// The embedded schema named `name` (a file stem such as `ovs_flow`).
