@@ -26,9 +26,12 @@ use crate::request::{Request, Response};
 
 fn check_policy<R: Request>(msg: &[u8]) -> Result<(), Error> {
     let attrs = msg.get(R::ATTRS_AT..).unwrap_or_default();
-    R::POLICY
-        .validate(attrs)
-        .map_err(|e| Error::InvalidRequest(e.named_by(R::POLICY)))
+    R::POLICY.validate(attrs).map_err(invalid::<R>)
+}
+
+/// A codec error of request `R`, its attribute named from `R`'s policy.
+fn invalid<R: Request>(e: crate::Error) -> Error {
+    Error::InvalidRequest(e.named_by(R::POLICY))
 }
 
 fn decode<'a, M: Response>(msg: Option<crate::Msg<'a>>) -> Result<M::View<'a>, Error> {
@@ -63,14 +66,36 @@ impl Transaction {
         family: u16,
         flags: u16,
     ) -> Result<(), Error> {
-        self.clear();
         let echo = if R::Reply::IS_MESSAGE { NLM_F_ECHO } else { 0 };
-        req.encode(
-            self.request_mut(),
-            family,
-            NLM_F_REQUEST | NLM_F_ACK | echo | flags,
-        )
-        .map_err(Error::InvalidRequest)?;
+        self.encode_request(req, family, NLM_F_ACK | echo | flags)
+    }
+
+    /// Like [`set_request`](Self::set_request) with exactly `NLM_F_REQUEST | flags`: no
+    /// acknowledgement or echo is asked for unless `flags` holds them, so the kernel
+    /// answers only failures. For batches that expect no answer from what succeeds (OVS's
+    /// flow puts); the request is still encoded, checked and given its policy.
+    ///
+    /// ```
+    /// # #[derive(Debug, PartialEq, nlwire::AttrSet)]
+    /// # struct Ctrl { #[nla(type = 2, string, max_len = 15)] name: Option<String> }
+    /// # #[derive(Debug, PartialEq, nlwire::Message)]
+    /// # #[nla(cmd = 3, version = 2, family = "nlctrl")]
+    /// # struct GetFamily { #[nla(attrs)] attrs: Ctrl }
+    /// use nlwire::consts::*;
+    /// let mut t = nlwire::sock::Transaction::new();
+    /// t.encode_request(&GetFamily { attrs: Ctrl { name: None } }, GENL_ID_CTRL, 0)?;
+    /// assert_eq!(nlwire::Msg::parse(t.request())?.flags(), NLM_F_REQUEST);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn encode_request<R: Request>(
+        &mut self,
+        req: &R,
+        family: u16,
+        flags: u16,
+    ) -> Result<(), Error> {
+        self.clear();
+        req.encode(self.request_mut(), family, NLM_F_REQUEST | flags)
+            .map_err(invalid::<R>)?;
         check_policy::<R>(self.request())?;
         self.set_policy(R::POLICY, R::ATTRS_AT);
         Ok(())
@@ -213,7 +238,7 @@ impl<T: Transport> Socket<T> {
         let buf = &mut self.typed_dump_req;
         buf.clear();
         req.encode(buf, id, NLM_F_REQUEST | flags)
-            .map_err(Error::InvalidRequest)?;
+            .map_err(invalid::<R>)?;
         check_policy::<R>(buf.as_slice())?;
         self.dump_req.clear();
         self.dump_req
@@ -346,6 +371,17 @@ impl<T: Transport, M: Response> TypedDump<'_, T, M> {
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Option<Result<M::View<'_>, Error>> {
         Some(self.dump.next_msg()?.and_then(|m| decode::<M>(Some(m))))
+    }
+
+    /// [`next`](Self::next) with the message's bytes beside its view (for traces and
+    /// captures).
+    #[allow(clippy::type_complexity)]
+    pub fn next_with_bytes(&mut self) -> Option<Result<(&[u8], M::View<'_>), Error>> {
+        Some(
+            self.dump
+                .next_msg()?
+                .and_then(|m| decode::<M>(Some(m)).map(|v| (m.bytes(), v))),
+        )
     }
 
     /// Reads the rest of the dump, failing on the first error (including an interrupted
