@@ -83,6 +83,11 @@ const FAMILIES: &[Family] = &[
         lists: &[],
         externs: &[],
     },
+    Family {
+        name: "rt-neigh",
+        lists: &[],
+        externs: &[],
+    },
 ];
 
 fn write_if_changed(path: &Path, code: &str) {

@@ -91,6 +91,13 @@ pub mod rt_route {
     include!(concat!(env!("OUT_DIR"), "/rt_route.rs"));
 }
 
+/// `rt-neigh`: rtnetlink neighbours and FDB entries (`ndmsg`, `NDA_*`, `nda_cacheinfo`, `NUD_*`
+/// states, `NTF_*` flags) and neighbour tables (`ndtmsg`, `NDTA_*`, `NDTPA_*`).
+#[cfg(feature = "rt_neigh")]
+pub mod rt_neigh {
+    include!(concat!(env!("OUT_DIR"), "/rt_neigh.rs"));
+}
+
 // The dpif-style OVS datapath API (docs in the module).
 #[cfg(feature = "ovs")]
 pub mod ovs;

@@ -47,6 +47,7 @@ specs!(
     "ovs_vport",
     "rt-addr",
     "rt-link",
+    "rt-neigh",
     "rt-route",
 );
 
