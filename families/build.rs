@@ -88,6 +88,11 @@ const FAMILIES: &[Family] = &[
         lists: &[],
         externs: &[],
     },
+    Family {
+        name: "rt-rule",
+        lists: &[],
+        externs: &[],
+    },
 ];
 
 fn write_if_changed(path: &Path, code: &str) {

@@ -98,6 +98,13 @@ pub mod rt_neigh {
     include!(concat!(env!("OUT_DIR"), "/rt_neigh.rs"));
 }
 
+/// `rt-rule`: rtnetlink policy routing rules (`fib_rule_hdr`, `FRA_*`, `FR_ACT_*`,
+/// `FIB_RULE_*`).
+#[cfg(feature = "rt_rule")]
+pub mod rt_rule {
+    include!(concat!(env!("OUT_DIR"), "/rt_rule.rs"));
+}
+
 // The dpif-style OVS datapath API (docs in the module).
 #[cfg(feature = "ovs")]
 pub mod ovs;

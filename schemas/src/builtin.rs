@@ -49,6 +49,7 @@ specs!(
     "rt-link",
     "rt-neigh",
     "rt-route",
+    "rt-rule",
 );
 
 /// The embedded schema named `name` (a file stem such as `ovs_flow`).
