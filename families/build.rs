@@ -93,6 +93,11 @@ const FAMILIES: &[Family] = &[
         lists: &[],
         externs: &[],
     },
+    Family {
+        name: "tc",
+        lists: &[],
+        externs: &[],
+    },
 ];
 
 fn write_if_changed(path: &Path, code: &str) {

@@ -105,6 +105,13 @@ pub mod rt_rule {
     include!(concat!(env!("OUT_DIR"), "/rt_rule.rs"));
 }
 
+/// `tc`: rtnetlink traffic control (`tcmsg`, `TCA_*`, statistics; qdisc options and
+/// extended statistics as sub-messages: fq_codel, htb, fifos, prio, ingress/clsact).
+#[cfg(feature = "tc")]
+pub mod tc {
+    include!(concat!(env!("OUT_DIR"), "/tc.rs"));
+}
+
 // The dpif-style OVS datapath API (docs in the module).
 #[cfg(feature = "ovs")]
 pub mod ovs;

@@ -50,6 +50,7 @@ specs!(
     "rt-neigh",
     "rt-route",
     "rt-rule",
+    "tc",
 );
 
 /// The embedded schema named `name` (a file stem such as `ovs_flow`).
