@@ -46,6 +46,7 @@ pub struct SocketOptions {
     pub(crate) no_enobufs: bool,
     pub(crate) listen_all_nsid: bool,
     pub(crate) connect: bool,
+    pub(crate) netns: super::NetNs,
 }
 
 impl SocketOptions {
@@ -65,6 +66,7 @@ impl SocketOptions {
             no_enobufs: false,
             listen_all_nsid: false,
             connect: true,
+            netns: super::NetNs::Current,
         }
     }
 
@@ -175,6 +177,20 @@ impl SocketOptions {
         self
     }
 
+    /// The network namespace to open the socket in (default: the caller's). The socket is
+    /// created on a short-lived thread that enters the namespace, so the calling thread
+    /// stays where it is; the socket keeps talking to that namespace for its life.
+    ///
+    /// ```no_run
+    /// use nlwire::sock::{NetNs, SocketOptions};
+    /// let sock = SocketOptions::new(nlwire::consts::NETLINK_ROUTE).netns(NetNs::named("blue")).open()?;
+    /// # Ok::<(), nlwire::sock::Error>(())
+    /// ```
+    pub fn netns(mut self, ns: super::NetNs) -> Self {
+        self.netns = ns;
+        self
+    }
+
     /// Opens the socket.
     ///
     /// ```no_run
@@ -208,8 +224,8 @@ pub struct Kernel {
 }
 
 impl Kernel {
-    /// Creates, configures, binds (kernel-assigned port id) and optionally connects a
-    /// socket. `NETLINK_EXT_ACK` and `NETLINK_CAP_ACK` failures are tolerated (old
+    /// Creates (in [`SocketOptions::netns`]), configures, binds (kernel-assigned port id)
+    /// and optionally connects a socket. `NETLINK_EXT_ACK` and `NETLINK_CAP_ACK` failures are tolerated (old
     /// kernels; see [`ext_ack`](Self::ext_ack)); every other option asked for must succeed.
     ///
     /// ```no_run
@@ -219,6 +235,11 @@ impl Kernel {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn open(opts: &SocketOptions) -> io::Result<Self> {
+        opts.netns.run(|| Self::open_here(opts))
+    }
+
+    /// [`open`](Self::open) in the calling thread's namespace.
+    fn open_here(opts: &SocketOptions) -> io::Result<Self> {
         let proto = NonZeroU32::new(opts.protocol as u32).map(Protocol::from_raw);
         let fd = rustix::net::socket_with(
             AddressFamily::NETLINK,
