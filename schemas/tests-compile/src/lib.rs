@@ -50,6 +50,36 @@ pub mod ovs_vport {
     nlwire::schema!("../specs/ovs_vport.yaml");
 }
 
+/// `schemas/specs/rt-addr.yaml`.
+pub mod rt_addr {
+    nlwire::schema!("../specs/rt-addr.yaml");
+}
+
+/// `schemas/specs/rt-link.yaml`.
+pub mod rt_link {
+    nlwire::schema!("../specs/rt-link.yaml");
+}
+
+/// `schemas/specs/rt-neigh.yaml`.
+pub mod rt_neigh {
+    nlwire::schema!("../specs/rt-neigh.yaml");
+}
+
+/// `schemas/specs/rt-route.yaml`.
+pub mod rt_route {
+    nlwire::schema!("../specs/rt-route.yaml");
+}
+
+/// `schemas/specs/rt-rule.yaml`.
+pub mod rt_rule {
+    nlwire::schema!("../specs/rt-rule.yaml");
+}
+
+/// `schemas/specs/tc.yaml`.
+pub mod tc {
+    nlwire::schema!("../specs/tc.yaml");
+}
+
 /// `schemas/tests/specs/corner-genl.yaml`.
 pub mod corner_genl {
     nlwire::schema!("../tests/specs/corner-genl.yaml");
