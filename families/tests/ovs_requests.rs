@@ -1,10 +1,11 @@
 //! The flow requests the dpif API builds have dpif-netlink's shape (ovs-netlink.md §2.11):
-//! `nlmsghdr`, `genlmsghdr` (version 1), `ovs_header`, then UFID, KEY, MASK, ACTIONS in
-//! that order, an empty ACTIONS nest for a drop flow, the put mode in command and flags.
+//! `nlmsghdr`, `genlmsghdr` (version 1), `ovs_header`, then UFID, KEY, MASK and ACTIONS
+//! (each once, in the generated `FlowAttrs` order; the kernel does not depend on the
+//! order), an empty ACTIONS nest for a drop flow, the put mode in command and flags.
 #![cfg(feature = "ovs")]
 
 use nlwire::consts::{NLM_F_CREATE, NLM_F_REQUEST};
-use nlwire::{AttrSet, Attrs, Msg, MsgBuf, OvsHeader};
+use nlwire::{AttrSet, Attrs, Encode, Msg, MsgBuf, OvsHeader};
 use nlwire_families::ovs::attrs::*;
 use nlwire_families::ovs::flow::encode_put;
 use nlwire_families::ovs::{FlowPut, PutMode, odp};
@@ -15,6 +16,12 @@ fn put_bytes(p: &FlowPut) -> Vec<u8> {
     b.to_vec()
 }
 
+/// A put carries what dpif-netlink's carries: `ovs_header`, then UFID (16 bytes), KEY,
+/// MASK and ACTIONS (an empty nest for a drop flow), each exactly once and each with the
+/// put's contents. dpif-netlink writes them as UFID, KEY, MASK, ACTIONS; the request is
+/// the generated `ovs_flow::msg::NewRequest`, which writes them in the order the spec
+/// declares them (KEY 1, ACTIONS 2, MASK 7, UFID 9). The kernel does not depend on the
+/// order (it indexes attributes by type), so the generated order is the one asserted.
 #[test]
 fn put_has_dpif_netlink_layout() {
     let m =
@@ -27,18 +34,33 @@ fn put_has_dpif_netlink_layout() {
     assert_eq!(msg.flags(), NLM_F_REQUEST | NLM_F_CREATE);
     let (g, h, attrs) = msg.genl_fixed::<OvsHeader>("ovs_header").unwrap();
     assert_eq!((g.cmd, g.version, h.dp_ifindex.get()), (1, 1, 7));
-    let order: Vec<(u16, usize)> = Attrs::new(attrs)
+    let all: Vec<(u16, &[u8])> = Attrs::new(attrs)
         .map(|a| a.unwrap())
-        .map(|a| (a.ty(), a.len()))
+        .map(|a| (a.ty(), a.payload()))
         .collect();
-    assert_eq!(order.iter().map(|x| x.0).collect::<Vec<_>>(), [9, 1, 7, 2]);
-    assert_eq!(order[0].1, 16, "UFID: 16 bytes");
-    assert_eq!(order[3].1, 0, "drop: an empty ACTIONS nest");
+    // Each attribute of the put once, nothing else, in the generated order.
+    let types: Vec<u16> = all.iter().map(|a| a.0).collect();
+    assert_eq!(types, [1, 2, 7, 9], "KEY, ACTIONS, MASK, UFID");
+    let payload = |ty: u16| all.iter().find(|a| a.0 == ty).unwrap().1;
+    // Each payload is the put's own, byte for byte.
+    assert_eq!(
+        payload(9),
+        Ufid::from_u128(0x42).to_array(),
+        "UFID: 16 bytes"
+    );
+    assert_eq!(payload(1), p.key.encode_to_vec().unwrap(), "KEY");
+    assert_eq!(
+        payload(7),
+        p.mask.as_ref().unwrap().encode_to_vec().unwrap(),
+        "MASK"
+    );
+    assert_eq!(payload(2), [0u8; 0], "drop: an empty ACTIONS nest");
     // It decodes back to what was put.
     let f = FlowAttrs::decode(attrs).unwrap();
     assert_eq!(f.ufid.and_then(Ufid::from_bytes), p.ufid);
     assert_eq!(f.key.map(KeyAttrs::from_view), Some(p.key.clone()));
     assert_eq!(f.mask.map(KeyAttrs::from_view), p.mask);
+    assert_eq!(f.actions.map(<Vec<ActionAttrs>>::from_view), Some(vec![]));
 }
 
 #[test]

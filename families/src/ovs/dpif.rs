@@ -11,6 +11,7 @@ use nlwire::{AttrSet, MsgBuf};
 
 use super::attrs::{Datapath, DatapathView};
 use super::error::{Error, Result};
+use super::flow::FlowRequests;
 use super::request::OvsRequest;
 use crate::ovs_datapath::msg as dp;
 
@@ -209,6 +210,8 @@ pub struct Dpif {
     pub(crate) last_request: (&'static str, u8),
     /// Transactions reused by batches.
     pub(crate) batch: Vec<Transaction>,
+    /// Owned flow requests reused by puts and batches.
+    pub(crate) flow_reqs: FlowRequests,
     /// Scratch buffer: dump requests encoded for the trace.
     pub(crate) scratch: MsgBuf<'static>,
     pub(crate) trace: Option<Trace>,
@@ -239,6 +242,7 @@ impl Dpif {
             txn: Transaction::new(),
             last_request: ("", 0),
             batch: Vec::new(),
+            flow_reqs: FlowRequests::default(),
             scratch: MsgBuf::new(),
             trace: None,
         })

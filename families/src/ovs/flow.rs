@@ -1,10 +1,9 @@
 //! Flows: put (create or modify), get, delete, flush, dump (full or terse), and
 //! batches of puts and deletes through `transact_multiple`.
 
-use nlwire::consts::{NLM_F_ACK, NLM_F_CREATE, NLM_F_ECHO, NLM_F_REQUEST};
+use nlwire::consts::{NLM_F_ACK, NLM_F_CREATE, NLM_F_ECHO};
 use nlwire::sock::{Kernel, Transaction, TypedDump};
-use nlwire::zerocopy::IntoBytes;
-use nlwire::{AttrSet, Encode, Message, MsgBuf, OvsHeader};
+use nlwire::{AttrSet, MsgBuf};
 
 use super::attrs::{ActionAttrs, FlowAttrs, FlowAttrsView, KeyAttrs, OvsFlowStats, Ufid};
 use super::dpif::{Direction, Dpif};
@@ -12,17 +11,7 @@ use super::error::{Error, Result};
 use super::odp::FlowMatch;
 use super::request::OvsRequest;
 use crate::ovs_flow::msg::{DelRequest, GetRequest, NewRequest, SetRequest};
-use crate::ovs_flow::{FAMILY_NAME, OvsUfidFlags, VERSION, cmd};
-
-/// `OVS_FLOW_ATTR_*` numbers used when encoding by hand.
-mod a {
-    pub const KEY: u16 = 1;
-    pub const ACTIONS: u16 = 2;
-    pub const CLEAR: u16 = 6;
-    pub const MASK: u16 = 7;
-    pub const PROBE: u16 = 8;
-    pub const UFID: u16 = 9;
-}
+use crate::ovs_flow::{FAMILY_NAME, OvsUfidFlags, cmd};
 
 /// How a put treats an existing flow.
 ///
@@ -160,39 +149,6 @@ impl FlowPut {
             PutMode::Modify => (cmd::SET, echo),
         }
     }
-
-    /// The put as one request in `buf`, with `flags` added to the mode's.
-    fn encode_msg(&self, buf: &mut MsgBuf<'_>, family: u16, dpi: i32, flags: u16) -> Result<()> {
-        let (c, mode) = self.cmd_flags();
-        flow_msg(buf, (family, mode | flags, c), dpi, |b| {
-            self.encode_attrs(b)
-        })
-    }
-
-    /// Appends the flow's attributes in dpif-netlink's order.
-    fn encode_attrs(&self, b: &mut MsgBuf<'_>) -> nlwire::Result<()> {
-        if let Some(u) = &self.ufid {
-            b.put_attr(a::UFID, &u.to_array())?;
-        }
-        let n = b.start_nested(a::KEY);
-        self.key.encode(b)?;
-        b.end_nested(n)?;
-        if let Some(m) = &self.mask {
-            let n = b.start_nested(a::MASK);
-            m.encode(b)?;
-            b.end_nested(n)?;
-        }
-        let n = b.start_nested(a::ACTIONS);
-        self.actions.encode(b)?;
-        b.end_nested(n)?;
-        if self.clear {
-            b.put_attr_flag(a::CLEAR)?;
-        }
-        if self.probe {
-            b.put_attr_flag(a::PROBE)?;
-        }
-        Ok(())
-    }
 }
 
 /// Which flow: by UFID, or by (exact, unmasked) key.
@@ -224,19 +180,117 @@ impl FlowId<'_> {
             },
         }
     }
+}
 
-    /// A delete of this flow in `buf`, with no flags: the batch's form.
-    fn encode_del(&self, buf: &mut MsgBuf<'_>, family: u16, dpi: i32) -> Result<()> {
-        flow_msg(buf, (family, 0, cmd::DEL), dpi, |b| self.encode(b))
+/// The owned flow requests puts and batch operations are encoded from, reused from one
+/// operation to the next: each operation is copied in with `clone_from`, so the key,
+/// mask, action list and UFID keep their storage and a warm batch encodes without
+/// allocating (as long as keys and actions have no heap parts of their own: `encap`,
+/// MPLS label stacks, nested action lists and userdata are cloned afresh).
+pub(crate) struct FlowRequests {
+    new: NewRequest,
+    set: SetRequest,
+    del: DelRequest,
+    /// A UFID buffer parked while the request that had it carries none.
+    spare_ufid: Vec<u8>,
+}
+
+impl Default for FlowRequests {
+    fn default() -> Self {
+        FlowRequests {
+            new: NewRequest::request(0, FlowAttrs::default()),
+            set: SetRequest::request(0, FlowAttrs::default()),
+            del: DelRequest::request(0, FlowAttrs::default()),
+            spare_ufid: Vec::new(),
+        }
+    }
+}
+
+impl FlowRequests {
+    /// Encodes `put` for datapath `dp_ifindex` into `t` with exactly `NLM_F_REQUEST`,
+    /// the put mode's flags and `flags` (checked against the policy, which `t` keeps
+    /// for naming attributes in kernel errors); returns its command.
+    pub(crate) fn put(
+        &mut self,
+        t: &mut Transaction,
+        (family, dp_ifindex): (u16, i32),
+        put: &FlowPut,
+        flags: u16,
+    ) -> Result<u8> {
+        put.check()?;
+        let (c, mode) = put.cmd_flags();
+        let flags = mode | flags;
+        let spare = &mut self.spare_ufid;
+        if c == cmd::SET {
+            let r = &mut self.set;
+            r.header.dp_ifindex = dp_ifindex.into();
+            fill_put(&mut r.attrs, spare, put);
+            t.encode_request(r, family, flags)?;
+        } else {
+            let r = &mut self.new;
+            r.header.dp_ifindex = dp_ifindex.into();
+            fill_put(&mut r.attrs, spare, put);
+            t.encode_request(r, family, flags)?;
+        }
+        Ok(c)
     }
 
-    fn encode(&self, b: &mut MsgBuf<'_>) -> nlwire::Result<()> {
-        match self {
-            FlowId::Ufid(u) => b.put_attr(a::UFID, &u.to_array()),
+    /// Encodes a delete of `id` into `t` with exactly `NLM_F_REQUEST` (the batch's form:
+    /// the kernel answers only a failure).
+    pub(crate) fn del(
+        &mut self,
+        t: &mut Transaction,
+        (family, dp_ifindex): (u16, i32),
+        id: &FlowId<'_>,
+    ) -> Result<()> {
+        let r = &mut self.del;
+        r.header.dp_ifindex = dp_ifindex.into();
+        match id {
+            FlowId::Ufid(u) => {
+                r.attrs.key = None;
+                set_ufid(&mut r.attrs.ufid, &mut self.spare_ufid, Some(u));
+            }
             FlowId::Key(k) => {
-                let n = b.start_nested(a::KEY);
-                k.encode(b)?;
-                b.end_nested(n)
+                clone_into(&mut r.attrs.key, k);
+                set_ufid(&mut r.attrs.ufid, &mut self.spare_ufid, None);
+            }
+        }
+        t.encode_request(r, family, 0)?;
+        Ok(())
+    }
+}
+
+/// Makes `a` the attributes of `put` (the fields a put never sets stay as they are:
+/// empty).
+fn fill_put(a: &mut FlowAttrs, spare_ufid: &mut Vec<u8>, put: &FlowPut) {
+    set_ufid(&mut a.ufid, spare_ufid, put.ufid.as_ref());
+    clone_into(&mut a.key, &put.key);
+    a.mask.clone_from(&put.mask);
+    clone_into(&mut a.actions, &put.actions);
+    a.clear = put.clear;
+    a.probe = put.probe;
+}
+
+/// `*slot = Some(v.clone())`, reusing what `slot` holds.
+fn clone_into<T: Clone>(slot: &mut Option<T>, v: &T) {
+    match slot {
+        Some(s) => s.clone_from(v),
+        None => *slot = Some(v.clone()),
+    }
+}
+
+/// Sets the UFID attribute to `u`'s 16 bytes or to none, its buffer kept in `spare`
+/// while unused.
+fn set_ufid(slot: &mut Option<Vec<u8>>, spare: &mut Vec<u8>, u: Option<&Ufid>) {
+    match u {
+        Some(u) => {
+            let b = slot.get_or_insert_with(|| core::mem::take(spare));
+            b.clear();
+            b.extend_from_slice(&u.to_array());
+        }
+        None => {
+            if let Some(b) = slot.take() {
+                *spare = b;
             }
         }
     }
@@ -432,13 +486,11 @@ impl Dpif {
     /// # Ok::<(), nlwire_families::ovs::Error>(())
     /// ```
     pub fn flow_put(&mut self, put: &FlowPut) -> Result<()> {
-        put.check()?;
         // Without ECHO, ask for an ACK: a single put should report success for certain.
         let ack = if put.echo { 0 } else { NLM_F_ACK };
-        self.txn.clear();
-        put.encode_msg(self.txn.request_mut(), self.fam.flow, self.dp_ifindex, ack)?;
-        self.txn.set_policy(FlowAttrs::POLICY, NewRequest::ATTRS_AT);
-        self.transact_traced(FAMILY_NAME, put.cmd_flags().0)
+        let to = (self.fam.flow, self.dp_ifindex);
+        let c = self.flow_reqs.put(&mut self.txn, to, put, ack)?;
+        self.transact_traced(FAMILY_NAME, c)
     }
 
     /// The flow the last echoed put, get or delete returned.
@@ -582,19 +634,15 @@ impl Dpif {
         while self.batch.len() < chunk.len() {
             let mut t = Transaction::new();
             t.set_reply_capacity(512);
-            t.set_policy(FlowAttrs::POLICY, NewRequest::ATTRS_AT);
             self.batch.push(t);
         }
-        let (fam, dpi) = (self.fam.flow, self.dp_ifindex);
+        let to = (self.fam.flow, self.dp_ifindex);
         for (t, op) in self.batch.iter_mut().zip(chunk) {
-            t.clear();
+            // No ACK or ECHO: the kernel answers only the operations that fail.
             let c = match op {
-                FlowOp::Put(p) => p
-                    .check()
-                    .and_then(|()| p.encode_msg(t.request_mut(), fam, dpi, 0))
-                    .map(|()| p.cmd_flags().0),
-                FlowOp::Del(id) => id.encode_del(t.request_mut(), fam, dpi).map(|()| cmd::DEL),
-            }?;
+                FlowOp::Put(p) => self.flow_reqs.put(t, to, p, 0)?,
+                FlowOp::Del(id) => self.flow_reqs.del(t, to, id).map(|()| cmd::DEL)?,
+            };
             if let Some(tr) = self.trace.as_mut() {
                 tr(FAMILY_NAME, c, Direction::Request, t.request());
             }
@@ -603,7 +651,9 @@ impl Dpif {
     }
 }
 
-/// Builds a flow put request into `buf` (for tests and for seed corpora).
+/// Builds a flow put request into `buf` (for tests and for seed corpora): the bytes a
+/// batch sends for it, `NLM_F_REQUEST` and the put mode's flags, checked against the
+/// policy.
 ///
 /// ```
 /// use nlwire_families::ovs::{FlowPut, attrs::*, flow::encode_put};
@@ -615,21 +665,127 @@ impl Dpif {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn encode_put(buf: &mut MsgBuf<'_>, family: u16, dp_ifindex: i32, p: &FlowPut) -> Result<()> {
-    p.encode_msg(buf, family, dp_ifindex, 0)
+    let mut t = Transaction::new();
+    FlowRequests::default().put(&mut t, (family, dp_ifindex), p, 0)?;
+    buf.clear();
+    buf.put(t.request());
+    Ok(())
 }
 
-/// One flow request in `buf`, its attributes appended by `attrs` in dpif-netlink's
-/// order, flags as given: what the puts and the batch send (see `encode_put`).
-fn flow_msg(
-    buf: &mut MsgBuf<'_>,
-    (family, flags, c): (u16, u16, u8),
-    dp_ifindex: i32,
-    attrs: impl FnOnce(&mut MsgBuf<'_>) -> nlwire::Result<()>,
-) -> Result<()> {
-    buf.clear();
-    let m = buf.start_genl_msg(family, NLM_F_REQUEST | flags, c, VERSION);
-    buf.put(OvsHeader::new(dp_ifindex).as_bytes());
-    attrs(buf)
-        .and_then(|()| buf.end_msg(m))
-        .map_err(Error::InvalidRequest)
+#[cfg(test)]
+mod tests {
+    use nlwire::Msg;
+    use nlwire::consts::NLM_F_REQUEST;
+    use nlwire_testkit::alloc::{CountingAlloc, allocations_in};
+
+    use super::*;
+    use crate::ovs::attrs::{OvsKeyEthernet, OvsKeyIpv4};
+    use crate::ovs::odp;
+
+    #[global_allocator]
+    static ALLOC: CountingAlloc = CountingAlloc;
+
+    fn puts(n: u32) -> Vec<FlowPut> {
+        let mask = odp::parse_key("in_port(1),eth(),eth_type(0x0800),ipv4(src=0.0.0.0,frag=no)")
+            .unwrap()
+            .mask
+            .unwrap();
+        (0..n)
+            .map(|i| {
+                let key = KeyAttrs {
+                    in_port: Some(3),
+                    ethernet: Some(OvsKeyEthernet::default()),
+                    ethertype: Some(0x0800),
+                    ipv4: Some(OvsKeyIpv4 {
+                        ipv4_src: (0x0a00_0000 | i).into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                };
+                let put = FlowPut::new(
+                    key,
+                    vec![ActionAttrs::Output(3 + i % 3); 1 + i as usize % 2],
+                )
+                .with_mask(mask.clone());
+                // Some with a UFID, some without; every mode.
+                let put = if i % 3 == 0 {
+                    put
+                } else {
+                    put.with_ufid(Ufid::from_u128(i.into()))
+                };
+                put.with_mode(
+                    [PutMode::Create, PutMode::CreateOrModify, PutMode::Modify][i as usize % 3],
+                )
+            })
+            .collect()
+    }
+
+    /// What a batch round does to its transactions: puts, then deletes by UFID and by key.
+    fn round(reqs: &mut FlowRequests, txns: &mut [Transaction], puts: &[FlowPut]) {
+        let to = (0x1e, 5);
+        for (t, p) in txns.iter_mut().zip(puts) {
+            reqs.put(t, to, p, 0).unwrap();
+        }
+        for (i, (t, p)) in txns.iter_mut().zip(puts).enumerate() {
+            let id = match p.ufid {
+                Some(u) if i % 2 == 0 => FlowId::Ufid(u),
+                _ => FlowId::Key(&p.key),
+            };
+            reqs.del(t, to, &id).unwrap();
+        }
+    }
+
+    #[test]
+    fn warm_batch_encoding_allocates_nothing() {
+        let puts = puts(64);
+        let mut txns: Vec<Transaction> = (0..puts.len()).map(|_| Transaction::new()).collect();
+        let mut reqs = FlowRequests::default();
+        round(&mut reqs, &mut txns, &puts);
+        let n = allocations_in(|| round(&mut reqs, &mut txns, &puts));
+        assert_eq!(
+            n, 0,
+            "a warm round of 64 puts and 64 deletes allocated {n} times"
+        );
+    }
+
+    #[test]
+    fn batch_requests_carry_exactly_the_mode_flags() {
+        let puts = puts(3);
+        let mut reqs = FlowRequests::default();
+        let mut t = Transaction::new();
+        for p in &puts {
+            let c = reqs.put(&mut t, (0x1e, 5), p, 0).unwrap();
+            let m = Msg::parse(t.request()).unwrap();
+            assert_eq!(
+                (m.genl().unwrap().0.cmd, m.flags()),
+                (c, NLM_F_REQUEST | p.cmd_flags().1)
+            );
+            // A reused request holds this put's attributes and no earlier one's.
+            let (_, h, attrs) = m.genl_fixed::<nlwire::OvsHeader>("ovs_header").unwrap();
+            assert_eq!(h.dp_ifindex.get(), 5);
+            let f = FlowAttrs::decode(attrs).unwrap().into_owned();
+            assert_eq!(f.ufid.as_deref().and_then(Ufid::from_bytes), p.ufid);
+            assert_eq!(
+                (f.key.as_ref(), f.mask.as_ref()),
+                (Some(&p.key), p.mask.as_ref())
+            );
+            assert_eq!(f.actions.as_ref(), Some(&p.actions));
+        }
+        reqs.del(&mut t, (0x1e, 5), &FlowId::Ufid(Ufid::from_u128(9)))
+            .unwrap();
+        let m = Msg::parse(t.request()).unwrap();
+        assert_eq!(
+            (m.genl().unwrap().0.cmd, m.flags()),
+            (cmd::DEL, NLM_F_REQUEST)
+        );
+        let (_, _, attrs) = m.genl_fixed::<nlwire::OvsHeader>("ovs_header").unwrap();
+        let f = FlowAttrs::decode(attrs).unwrap().into_owned();
+        assert_eq!(
+            f,
+            FlowAttrs {
+                ufid: Some(Ufid::from_u128(9).to_bytes()),
+                ..Default::default()
+            }
+        );
+    }
 }

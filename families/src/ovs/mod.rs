@@ -15,10 +15,13 @@
 //! Requests are the generated `ovs_*::msg` messages, encoded and checked against their
 //! policy by [`Transaction::set_request`](nlwire::sock::Transaction::set_request) (a
 //! request that breaks it is [`Error::InvalidRequest`], naming the attribute), and replies
-//! and dumps are read as their generated views. Flow puts and the flow batch are the
-//! exception for now: they are encoded here, in dpif-netlink's attribute order (UFID, KEY,
-//! MASK, ACTIONS) and, in a batch, without `NLM_F_ACK` or `NLM_F_ECHO`, so that the kernel
-//! answers only errors.
+//! and dumps are read as their generated views. Flow puts and the
+//! [`Dpif::flow_operate`] batch are the same generated messages, encoded with
+//! [`Transaction::encode_request`](nlwire::sock::Transaction::encode_request) so that they
+//! carry exactly the flags dpif-netlink sends: a batch asks for neither `NLM_F_ACK` nor
+//! `NLM_F_ECHO`, and the kernel answers only the operations that fail. Their attributes
+//! are in the generated order (KEY, ACTIONS, MASK, UFID), not dpif-netlink's (UFID, KEY,
+//! MASK, ACTIONS); the kernel does not depend on the order.
 //!
 //! Keys, masks and actions are the generated attribute sets ([`attrs::KeyAttrs`],
 //! [`attrs::ActionAttrs`]): build them as values, or from ODP text with
