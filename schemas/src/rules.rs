@@ -5,14 +5,15 @@
 //! - [`NestedFlags`]: which nests carry `NLA_F_NESTED`.
 //! - [`indexed_entry_type`]: the type number of an indexed array's entry.
 //! - [`policy`]: the policy-table entry of an attribute ([`PolicyRule`], in the terms of
-//!   `nlwire::AttrPolicy`, which this crate does not depend on).
+//!   `nlwire::AttrPolicy`, which this crate does not depend on); [`shape`], the part of
+//!   it the wire shape alone demands.
 //!
 //! Names need no rule of their own here: the run-time path uses the spec's names as
 //! they are, and only the generator cases them (see [`codegen`](crate::codegen)).
 
 use std::collections::HashSet;
 
-use crate::ir::{Attr, AttrType, ByteOrder, Family, IntType, SetId, SubMsgFormat};
+use crate::ir::{Attr, AttrType, ByteOrder, Checks, Family, IntType, SetId, SubMsgFormat};
 
 /// Which nests are written with `NLA_F_NESTED`.
 ///
@@ -232,8 +233,7 @@ impl PolicyRule {
 
     /// The spec's length checks (`exact-len` over `min-len`/`max-len`); `nul` counts a
     /// string's NUL.
-    fn lens(mut self, a: &Attr, nul: u32) -> Self {
-        let c = &a.checks;
+    fn lens(mut self, c: &Checks, nul: u32) -> Self {
         if let Some(n) = c.exact_len {
             return self.exact(n.saturating_add(nul));
         }
@@ -243,20 +243,15 @@ impl PolicyRule {
     }
 
     /// The spec's value checks.
-    fn ints(mut self, f: &Family, a: &Attr) -> Self {
-        let c = &a.checks;
+    fn ints(mut self, f: &Family, c: &Checks) -> Self {
         if c.min.is_some() || c.max.is_some() {
             self.range = Some((c.min.unwrap_or(i128::MIN), c.max.unwrap_or(i128::MAX)));
         }
-        self.mask(f, a)
+        self.mask(f, c)
     }
 
-    fn mask(mut self, f: &Family, a: &Attr) -> Self {
-        self.flags_mask = a
-            .checks
-            .flags_mask
-            .and_then(|d| f[d].as_enum())
-            .map(|e| e.mask());
+    fn mask(mut self, f: &Family, c: &Checks) -> Self {
+        self.flags_mask = c.flags_mask.and_then(|d| f[d].as_enum()).map(|e| e.mask());
         self
     }
 }
@@ -277,8 +272,33 @@ impl PolicyRule {
 /// # Ok::<(), nlwire_schema::SchemaError>(())
 /// ```
 pub fn policy(f: &Family, a: &Attr) -> Option<PolicyRule> {
+    rule(f, a, &a.checks)
+}
+
+/// The part of [`policy`] the wire shape of attribute `a` demands, without the spec's
+/// `checks` (values and stated lengths: what the kernel accepts as input): the kind's
+/// lengths, a struct's size, a string's terminator unless `unterminated-ok`. What a
+/// decoder of any message, requests the kernel refused included, can insist on.
+///
+/// ```
+/// use nlwire_schema::rules::{WireKind, shape};
+/// let f = nlwire_schema::builtin::load("ovs_vport").unwrap()?;
+/// let name = shape(&f, f.set("vport").unwrap().attr("name").unwrap()).unwrap();
+/// assert_eq!((name.kind, name.max_len), (WireKind::String, None));
+/// # Ok::<(), nlwire_schema::SchemaError>(())
+/// ```
+pub fn shape(f: &Family, a: &Attr) -> Option<PolicyRule> {
+    let c = Checks {
+        unterminated_ok: a.checks.unterminated_ok,
+        ..Checks::default()
+    };
+    rule(f, a, &c)
+}
+
+/// [`policy`] with the checks `c`.
+fn rule(f: &Family, a: &Attr, c: &Checks) -> Option<PolicyRule> {
     use WireKind as K;
-    let bytes = || PolicyRule::new(K::Binary).lens(a, 0);
+    let bytes = || PolicyRule::new(K::Binary).lens(c, 0);
     Some(match a.ty {
         AttrType::Unused => return None,
         AttrType::Pad => PolicyRule::new(K::Pad),
@@ -288,15 +308,13 @@ pub fn policy(f: &Family, a: &Attr) -> Option<PolicyRule> {
         }
         AttrType::Int(t) => PolicyRule {
             big_endian: a.byte_order == ByteOrder::BigEndian && t.width() > 1,
-            ..PolicyRule::new(int_kind(t)).ints(f, a)
+            ..PolicyRule::new(int_kind(t)).ints(f, c)
         },
-        AttrType::Uint => PolicyRule::new(K::Uint).ints(f, a),
-        AttrType::Sint => PolicyRule::new(K::Sint).ints(f, a),
-        AttrType::String if a.checks.unterminated_ok => {
-            PolicyRule::new(K::StringUnterminated).lens(a, 1)
-        }
-        AttrType::String => PolicyRule::new(K::String).lens(a, 1),
-        AttrType::Bitfield32 => PolicyRule::new(K::Bitfield32).mask(f, a),
+        AttrType::Uint => PolicyRule::new(K::Uint).ints(f, c),
+        AttrType::Sint => PolicyRule::new(K::Sint).ints(f, c),
+        AttrType::String if c.unterminated_ok => PolicyRule::new(K::StringUnterminated).lens(c, 1),
+        AttrType::String => PolicyRule::new(K::String).lens(c, 1),
+        AttrType::Bitfield32 => PolicyRule::new(K::Bitfield32).mask(f, c),
         AttrType::Binary => match (a.struct_, a.sub_type) {
             (Some(_), Some(AttrType::Binary)) => bytes(),
             (Some(s), _) => match f[s].as_struct() {
