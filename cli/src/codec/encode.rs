@@ -10,10 +10,13 @@
 //! The encoder checks only what it must to produce bytes (an integer that does not fit
 //! its type, an unknown name); the kernel's policy is the authority on the rest, so a
 //! request the kernel will reject can still be sent and its ext-ack seen.
+//! Nests carry `NLA_F_NESTED` where [`nlwire_schema::rules::NestedFlags`] says, the rule
+//! the generated code follows, so both write the same bytes.
 //! Every attribute written is recorded as a [`Span`], so an ext-ack offset maps back to
 //! the attribute path.
 
 use nlwire::MsgBuf;
+use nlwire_schema::rules::{NestedFlags, indexed_entry_type};
 use nlwire_schema::{Attr as IrAttr, AttrType, Family, IntType, SetId};
 use serde_json::{Map, Value};
 
@@ -90,6 +93,7 @@ impl<'s> Scope<'s> {
 /// Writes attributes into a [`MsgBuf`] and records their spans.
 pub struct Encoder<'f, 'b> {
     fam: &'f Family,
+    flags: NestedFlags,
     buf: &'b mut MsgBuf<'static>,
     /// Every attribute written, outer before inner.
     pub spans: Vec<Span>,
@@ -100,6 +104,7 @@ impl<'f, 'b> Encoder<'f, 'b> {
     pub fn new(fam: &'f Family, buf: &'b mut MsgBuf<'static>) -> Self {
         Encoder {
             fam,
+            flags: NestedFlags::new(fam),
             buf,
             spans: Vec::new(),
         }
@@ -162,10 +167,10 @@ impl<'f, 'b> Encoder<'f, 'b> {
             match value {
                 Value::Array(items) if ir.multi => {
                     for (i, v) in items.iter().enumerate() {
-                        self.attr(ir, ir.value, v, &join_index(&p, i), &scope)?;
+                        self.attr(ir, Some(set), ir.value, v, &join_index(&p, i), &scope)?;
                     }
                 }
-                v => self.attr(ir, ir.value, v, &p, &scope)?,
+                v => self.attr(ir, Some(set), ir.value, v, &p, &scope)?,
             }
         }
         Ok(())
@@ -186,8 +191,28 @@ impl<'f, 'b> Encoder<'f, 'b> {
         Ok(())
     }
 
-    fn attr(&mut self, ir: &IrAttr, ty: u16, v: &Value, path: &str, scope: &Scope<'_>) -> Res<()> {
+    /// Starts a nest, with `NLA_F_NESTED` when `flagged`.
+    fn start_nest(&mut self, ty: u16, flagged: bool) -> nlwire::Nest {
+        if flagged {
+            self.buf.start_nested_flagged(ty)
+        } else {
+            self.buf.start_nested(ty)
+        }
+    }
+
+    /// Writes attribute `ir` as type `ty`; `owner` is the set it belongs to, `None` for an
+    /// entry of an indexed array (whose header never carries `NLA_F_NESTED`).
+    fn attr(
+        &mut self,
+        ir: &IrAttr,
+        owner: Option<SetId>,
+        ty: u16,
+        v: &Value,
+        path: &str,
+        scope: &Scope<'_>,
+    ) -> Res<()> {
         let fam = self.fam;
+        let flagged = owner.is_some_and(|set| self.flags.attr(set, ir));
         let int = |t: Option<IntType>| -> Res<i128> {
             let n = json_to_int(fam, ir.enum_, ir.enum_as_flags, v).map_err(|m| EncodeError {
                 path: path.into(),
@@ -281,7 +306,7 @@ impl<'f, 'b> Encoder<'f, 'b> {
                     return err(path, "the schema gives no attribute set for this nest");
                 };
                 let start = self.buf.len();
-                let n = self.buf.start_nested_flagged(ty);
+                let n = self.start_nest(ty, flagged);
                 let idx = self.spans.len();
                 self.spans.push(Span {
                     start,
@@ -297,7 +322,7 @@ impl<'f, 'b> Encoder<'f, 'b> {
                     return err(path, "an indexed-array takes a list");
                 };
                 let start = self.buf.len();
-                let n = self.buf.start_nested_flagged(ty);
+                let n = self.start_nest(ty, flagged);
                 let idx = self.spans.len();
                 self.spans.push(Span {
                     start,
@@ -307,7 +332,7 @@ impl<'f, 'b> Encoder<'f, 'b> {
                 });
                 for (i, item) in items.iter().enumerate() {
                     let p = join_index(path, i);
-                    let Ok(index) = u16::try_from(i) else {
+                    let Some(index) = indexed_entry_type(i) else {
                         return err(&p, "too many entries");
                     };
                     let elem = IrAttr {
@@ -316,12 +341,12 @@ impl<'f, 'b> Encoder<'f, 'b> {
                         multi: false,
                         ..ir.clone()
                     };
-                    self.attr(&elem, index, item, &p, scope)?;
+                    self.attr(&elem, None, index, item, &p, scope)?;
                 }
                 self.close(n, idx, path)
             }
             AttrType::NestTypeValue => err(path, "nest-type-value attributes cannot be sent"),
-            AttrType::SubMessage => self.sub_message(ir, ty, v, path, scope),
+            AttrType::SubMessage => self.sub_message(ir, owner, ty, v, path, scope),
         }
     }
 
@@ -385,6 +410,7 @@ impl<'f, 'b> Encoder<'f, 'b> {
     fn sub_message(
         &mut self,
         ir: &IrAttr,
+        owner: Option<SetId>,
         ty: u16,
         v: &Value,
         path: &str,
@@ -428,11 +454,8 @@ impl<'f, 'b> Encoder<'f, 'b> {
             .map(|s| s.members.iter().map(|m| m.name.clone()).collect())
             .unwrap_or_default();
         let start = self.buf.len();
-        let n = if format.attr_set.is_some() {
-            self.buf.start_nested_flagged(ty)
-        } else {
-            self.buf.start_nested(ty)
-        };
+        let flagged = owner.is_some_and(|set| self.flags.sub_message(set, ir, format));
+        let n = self.start_nest(ty, flagged);
         let idx = self.spans.len();
         self.spans.push(Span {
             start,
