@@ -5,11 +5,13 @@
 //! appear as `"#<type>"` entries (a raw TLV tree when flagged nested, hex otherwise).
 //! Nothing here panics on bad input: a malformed attribute becomes
 //! `{"!malformed": "<problem>", "raw": "<hex>"}` under its name and the problem, with
-//! its attribute path, is collected in [`Decoder::problems`].
+//! its attribute path, is collected in [`Decoder::problems`]. What makes an attribute
+//! malformed is the codec's policy check of it ([`super::policy::check`]), the one the
+//! generated code makes.
 
 use std::collections::HashSet;
 
-use nlwire::{AttrPath, Attrs, Error as WireError, Limits, StringFault};
+use nlwire::{AttrPath, Attrs, Error as WireError, Limits};
 use nlwire_schema::{Attr as IrAttr, AttrType, Family, IntType, SetId};
 use serde_json::{Map, Value};
 
@@ -160,6 +162,7 @@ impl<'f> Decoder<'f> {
     ) -> Result<Value, String> {
         let fam = self.fam;
         let b = w.payload();
+        super::policy::check(fam, ir, b)?;
         Ok(match ir.ty {
             AttrType::Unused | AttrType::Pad => Value::String(hex(b)),
             AttrType::Flag => Value::Bool(true),
@@ -173,14 +176,15 @@ impl<'f> Decoder<'f> {
                     .ok_or_else(|| bad_len(b.len(), 4, 8))?;
                 self.int_value(ir, b, n)
             }
-            AttrType::String => Value::String(string(b, ir.checks.unterminated_ok)?),
+            AttrType::String => Value::String(string(b)?),
             AttrType::Binary => self.binary(ir, b)?,
             AttrType::Bitfield32 => {
-                if b.len() != 8 {
-                    return Err(bad_len(b.len(), 8, 8));
-                }
-                let value = read_int(IntType::U32, ir.byte_order, &b[..4]).unwrap_or_default();
-                let selector = read_int(IntType::U32, ir.byte_order, &b[4..]).unwrap_or_default();
+                let word = |r: std::ops::Range<usize>| {
+                    b.get(r)
+                        .and_then(|w| read_int(IntType::U32, ir.byte_order, w))
+                        .unwrap_or_default()
+                };
+                let (value, selector) = (word(0..4), word(4..8));
                 let mut o = Map::new();
                 o.insert("value".into(), int_to_json(fam, ir.enum_, true, value));
                 o.insert(
@@ -441,25 +445,10 @@ fn bad_len(len: usize, min: u32, max: u32) -> String {
     })
 }
 
-/// A string payload: NUL-terminated UTF-8, tolerating NUL padding after the terminator
-/// (fixed-size kernel buffers); `unterminated` accepts a missing NUL.
-fn string(b: &[u8], unterminated: bool) -> Result<String, String> {
-    let a = nlwire::Attr::new(0, b);
-    if unterminated {
-        return a
-            .get_str_lossy_end()
-            .map(str::to_string)
-            .map_err(|e| wire_message(&e));
-    }
-    match a.get_str() {
-        Ok(s) => Ok(s.to_string()),
-        Err(WireError::BadString {
-            reason: StringFault::InteriorNul,
-            ..
-        }) if b.iter().skip_while(|c| **c != 0).all(|c| *c == 0) => a
-            .get_str_lossy_end()
-            .map(str::to_string)
-            .map_err(|e| wire_message(&e)),
-        Err(e) => Err(wire_message(&e)),
-    }
+/// The text of a string payload the policy check passed: up to its first NUL, UTF-8.
+fn string(b: &[u8]) -> Result<String, String> {
+    nlwire::Attr::new(0, b)
+        .get_str_lossy_end()
+        .map(str::to_string)
+        .map_err(|e| wire_message(&e))
 }

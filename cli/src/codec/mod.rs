@@ -5,6 +5,7 @@ pub mod decode;
 pub mod encode;
 pub mod message;
 pub mod path;
+pub mod policy;
 pub mod raw;
 pub mod scalar;
 pub mod structs;

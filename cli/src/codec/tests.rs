@@ -626,3 +626,81 @@ fn regression_fuzz_hostile_repeats_nested_one_list_level_per_repeat() {
     assert!(serde_json::to_string(&d.body).is_ok());
     assert!(crate::tree::render(&Value::Object(d.body)).lines().count() > 1);
 }
+
+/// The decoder's checks are the codec's policy checks of each attribute's wire shape
+/// (`nlwire_schema::rules::shape`), reported with the attribute's path; NUL padding after
+/// a string and a struct longer than the schema's pass, as kernels send them; the spec's
+/// `checks` (what the kernel accepts as input) do not make a decoded attribute malformed.
+#[test]
+fn decoding_checks_the_wire_shape_through_the_codecs_policy() {
+    let spec = r#"
+name: demo
+doc: Shapes.
+protocol: genetlink-legacy
+definitions:
+  - {name: pair, type: struct, members: [{name: a, type: u32}, {name: b, type: u32}]}
+attribute-sets:
+  - name: main
+    attributes:
+      - {name: flag, type: flag}
+      - {name: bf, type: bitfield32}
+      - {name: pair, type: binary, struct: pair}
+      - {name: name, type: string}
+      - {name: label, type: string, checks: {unterminated-ok: true}}
+      - {name: small, type: u8, checks: {max: 3}}
+      - {name: var, type: uint}
+      - {name: inner, type: nest, nested-attributes: main}
+operations:
+  list:
+    - {name: set, doc: x, attribute-set: main, do: {request: {attributes: [flag]}}}
+"#;
+    let fam = nlwire_schema::load_str(spec, "demo.yaml").unwrap();
+    let decode = |attrs: &dyn Fn(&mut nlwire::MsgBuf<'static>)| {
+        let mut b = nlwire::MsgBuf::new();
+        let m = b.start_genl_msg(0x20, 0, 1, 1);
+        attrs(&mut b);
+        b.end_msg(m).unwrap();
+        let bytes = b.to_vec();
+        let m = Messages::new(&bytes).next().unwrap().unwrap();
+        let d = decode_msg(&fam, &m, fam.op("set"));
+        let problems: Vec<String> = d.problems.iter().map(|p| p.to_string()).collect();
+        (Value::Object(d.body), problems)
+    };
+
+    let (body, problems) = decode(&|b| {
+        b.put_attr(4, b"eth0\0\0\0\0").unwrap();
+        b.put_attr(5, b"no-nul").unwrap();
+        b.put_attr(3, &[1, 0, 0, 0, 2, 0, 0, 0, 9, 9, 9, 9])
+            .unwrap();
+        b.put_attr_u8(6, 200).unwrap();
+    });
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(body["name"], "eth0");
+    assert_eq!(body["label"], "no-nul");
+    assert_eq!(body["pair"], json!({"a": 1, "b": 2}));
+    assert_eq!(body["small"], 200);
+
+    let (body, problems) = decode(&|b| {
+        b.put_attr(1, &[0, 0, 0, 0]).unwrap();
+        b.put_attr(2, &[0; 6]).unwrap();
+        b.put_attr(3, &[0; 4]).unwrap();
+        b.put_attr(4, b"eth0").unwrap();
+        b.put_attr(7, &[0; 5]).unwrap();
+        let n = b.start_nested(8);
+        b.put_attr(4, b"a\0b\0").unwrap();
+        b.end_nested(n).unwrap();
+    });
+    assert_eq!(
+        problems,
+        [
+            "flag: length 4, expected 0",
+            "bf: length 6, expected 8",
+            "pair: length 4, expected at least 8",
+            "name: string does not end in NUL",
+            "var: length 5, expected 4..=8",
+            "inner.name: string has a NUL before its end",
+        ]
+    );
+    assert_eq!(body["flag"]["!malformed"], "length 4, expected 0");
+    assert_eq!(body["inner"]["name"]["raw"], "61006200");
+}
