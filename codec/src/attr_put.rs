@@ -33,16 +33,31 @@ impl MsgStart {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn check_payload(ty: u16, n: usize) -> Result<()> {
     if n > NLA_MAX_PAYLOAD {
-        Err(Error::AttrTooLarge { ty, len: n })
+        Err(too_large(ty, n))
     } else {
         Ok(())
     }
 }
 
-#[inline]
+#[cold]
+#[inline(never)]
+fn too_large(ty: u16, len: usize) -> Error {
+    Error::AttrTooLarge { ty, len }
+}
+
+#[cold]
+#[inline(never)]
+fn interior_nul(ty: u16) -> Error {
+    Error::BadString {
+        path: crate::error::AttrPath::root().child(ty),
+        reason: crate::error::StringFault::InteriorNul,
+    }
+}
+
+#[inline(always)]
 fn write_attr_header(dst: &mut [u8], ty: u16, payload: usize) {
     let hdr = NlAttrHdr::new((NLA_HDRLEN + payload) as u16, ty);
     dst[..NLA_HDRLEN].copy_from_slice(hdr.as_bytes());
@@ -64,14 +79,16 @@ macro_rules! scalar_puts {
 
 impl MsgBuf<'_> {
     /// Appends an attribute header and `n` payload bytes (left as the storage held them),
-    /// zeroes the padding, and returns the payload for the caller to fill.
+    /// zeroes the padding, and returns the payload for the caller to fill: one tailroom
+    /// reservation per attribute. Every attribute writer, the generated encoders' included,
+    /// goes through here; it is inlined, so a fixed-size payload becomes a few stores.
     ///
     /// ```
     /// let mut b = nlwire::MsgBuf::new();
     /// b.put_attr_slot(5, 3).unwrap().copy_from_slice(b"abc");
     /// assert_eq!(b.as_slice(), &[7, 0, 5, 0, b'a', b'b', b'c', 0]);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn put_attr_slot(&mut self, ty: u16, n: usize) -> Result<&mut [u8]> {
         check_payload(ty, n)?;
         let total = NLA_HDRLEN + align(n);
@@ -93,7 +110,7 @@ impl MsgBuf<'_> {
     /// assert_eq!(b.as_slice(), &[5, 0, 1, 0, 0xaa, 0, 0, 0]);
     /// assert!(b.put_attr(2, &vec![0; 65532]).is_err());
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn put_attr(&mut self, ty: u16, payload: &[u8]) -> Result<()> {
         self.put_attr_slot(ty, payload.len())?
             .copy_from_slice(payload);
@@ -119,8 +136,17 @@ impl MsgBuf<'_> {
     }
 
     /// Appends a flag: an attribute with no payload.
+    ///
+    /// ```
+    /// let mut b = nlwire::MsgBuf::new();
+    /// b.put_attr_flag(6)?;
+    /// assert_eq!(b.as_slice(), &[4, 0, 6, 0]);
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
+    #[inline(always)]
     pub fn put_attr_flag(&mut self, ty: u16) -> Result<()> {
-        self.put_attr(ty, &[])
+        write_attr_header(self.put_slot(NLA_HDRLEN), ty, 0);
+        Ok(())
     }
 
     /// Prepends a flag.
@@ -151,6 +177,7 @@ impl MsgBuf<'_> {
     /// b.put_attr_uint(2, 1 << 40).unwrap();
     /// assert_eq!(b.len(), 8 + 12);
     /// ```
+    #[inline]
     pub fn put_attr_uint(&mut self, ty: u16, v: u64) -> Result<()> {
         match u32::try_from(v) {
             Ok(small) => self.put_attr_u32(ty, small),
@@ -159,6 +186,7 @@ impl MsgBuf<'_> {
     }
 
     /// Appends a signed integer in the kernel's `sint` form: 4 bytes when it fits, else 8.
+    #[inline]
     pub fn put_attr_sint(&mut self, ty: u16, v: i64) -> Result<()> {
         match i32::try_from(v) {
             Ok(small) => self.put_attr_s32(ty, small),
@@ -175,12 +203,10 @@ impl MsgBuf<'_> {
     /// assert_eq!(b.as_slice(), &[8, 0, 2, 0, b'o', b'v', b's', 0]);
     /// assert!(b.put_attr_str(2, "a\0b").is_err());
     /// ```
+    #[inline]
     pub fn put_attr_str(&mut self, ty: u16, s: &str) -> Result<()> {
         if s.as_bytes().contains(&0) {
-            return Err(Error::BadString {
-                path: crate::error::AttrPath::root().child(ty),
-                reason: crate::error::StringFault::InteriorNul,
-            });
+            return Err(interior_nul(ty));
         }
         let slot = self.put_attr_slot(ty, s.len() + 1)?;
         slot[..s.len()].copy_from_slice(s.as_bytes());
@@ -189,6 +215,7 @@ impl MsgBuf<'_> {
     }
 
     /// Appends a C string with its terminating NUL.
+    #[inline]
     pub fn put_attr_cstr(&mut self, ty: u16, s: &core::ffi::CStr) -> Result<()> {
         self.put_attr(ty, s.to_bytes_with_nul())
     }
@@ -210,6 +237,7 @@ impl MsgBuf<'_> {
     }
 
     /// Opens a nested attribute without the `NLA_F_NESTED` bit (as OVS families expect).
+    /// `ty` is written as given, so a caller may pass the flag bits itself.
     ///
     /// ```
     /// let mut b = nlwire::MsgBuf::new();
@@ -218,6 +246,7 @@ impl MsgBuf<'_> {
     /// b.end_nested(n).unwrap();
     /// assert_eq!(&b.as_slice()[..4], &[12, 0, 2, 0]);
     /// ```
+    #[inline(always)]
     pub fn start_nested(&mut self, ty: u16) -> Nest {
         let offset = self.len();
         write_attr_header(self.put_slot(NLA_HDRLEN), ty, 0);
@@ -225,6 +254,7 @@ impl MsgBuf<'_> {
     }
 
     /// Opens a nested attribute with the `NLA_F_NESTED` bit set.
+    #[inline]
     pub fn start_nested_flagged(&mut self, ty: u16) -> Nest {
         self.start_nested(ty | NLA_F_NESTED)
     }
@@ -238,23 +268,48 @@ impl MsgBuf<'_> {
     }
 
     /// Closes a nested attribute: its `nla_len` covers everything written since it opened.
+    /// A nest whose contents outgrew the 16-bit length is removed and reported
+    /// ([`Error::AttrTooLarge`] with the type as written); a token the buffer no longer
+    /// holds (after a [`clear`](Self::clear)) is [`Error::BadNest`].
+    ///
+    /// ```
+    /// let mut b = nlwire::MsgBuf::new();
+    /// let n = b.start_nested(1);
+    /// b.put(&vec![0; 70_000]);
+    /// assert!(b.end_nested(n).is_err());
+    /// assert!(b.is_empty());
+    /// ```
+    #[inline(always)]
     pub fn end_nested(&mut self, nest: Nest) -> Result<()> {
-        let payload = self.nest_payload_len(&nest)?;
-        let raw = self.at(nest.offset + 2, 2).ok_or(Error::BadNest {
-            offset: nest.offset,
-        })?;
-        let ty = u16::from_ne_bytes([raw[0], raw[1]]);
-        if let Err(e) = check_payload(ty, payload) {
-            self.truncate(nest.offset);
-            return Err(e);
+        // One compare covers both faults: a stale token (the length underflows and wraps)
+        // and an oversized nest.
+        let len = self.len().wrapping_sub(nest.offset);
+        if len.wrapping_sub(NLA_HDRLEN) > NLA_MAX_PAYLOAD {
+            return Err(self.end_nested_failed(nest.offset));
         }
-        let len = ((NLA_HDRLEN + payload) as u16).to_ne_bytes();
-        self.at_mut(nest.offset, 2)
-            .ok_or(Error::BadNest {
-                offset: nest.offset,
-            })?
-            .copy_from_slice(&len);
+        match self.at_mut(nest.offset, 2) {
+            Some(hdr) => hdr.copy_from_slice(&(len as u16).to_ne_bytes()),
+            None => {
+                return Err(Error::BadNest {
+                    offset: nest.offset,
+                });
+            }
+        }
         Ok(())
+    }
+
+    /// The slow half of [`end_nested`](Self::end_nested): the error, and the oversized
+    /// nest removed.
+    #[cold]
+    #[inline(never)]
+    fn end_nested_failed(&mut self, offset: usize) -> Error {
+        let Some(raw) = self.at(offset + 2, 2) else {
+            return Error::BadNest { offset };
+        };
+        let ty = u16::from_ne_bytes([raw[0], raw[1]]);
+        let payload = self.len() - offset - NLA_HDRLEN;
+        self.truncate(offset);
+        too_large(ty, payload)
     }
 
     /// Drops a nested attribute and everything written into it.

@@ -79,6 +79,15 @@ pub trait AttrSet: Encode + Sized + 'static {
     /// to `bytes`. The depth for `bytes` has already been entered by the caller.
     fn decode_in<'a>(bytes: &'a [u8], cx: &mut DecodeCx) -> Result<Self::View<'a>>;
 
+    /// Checks the attributes in `bytes` as [`decode_in`](Self::decode_in) would, with the
+    /// same errors in the same order, without building the view: what a list view runs over
+    /// its items before handing them out (they are decoded when iterated). Derived sets
+    /// generate it; the default decodes and drops the view.
+    #[inline]
+    fn check_in(bytes: &[u8], cx: &mut DecodeCx) -> Result<()> {
+        Self::decode_in(bytes, cx).map(drop)
+    }
+
     /// The owned form of a view (allocates for strings, bytes and lists).
     fn from_view(view: Self::View<'_>) -> Self;
 
@@ -99,12 +108,7 @@ pub trait AttrSet: Encode + Sized + 'static {
     /// assert!(Port::decode_with(&two, &tight).is_err());
     /// ```
     fn decode_with<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Self::View<'a>> {
-        if bytes.len() > limits.max_bytes {
-            return Err(Error::TooLarge {
-                len: bytes.len(),
-                limit: limits.max_bytes,
-            });
-        }
+        limits.check_size(bytes)?;
         let mut cx = DecodeCx::new(limits);
         let res = cx.enter().and_then(|()| Self::decode_in(bytes, &mut cx));
         res.map_err(|e| e.named_by(Self::POLICY))
@@ -163,6 +167,13 @@ pub trait AttrUnion: Sized + 'static {
     /// Decodes one attribute, or `Ok(None)` for a type the union does not know. Error
     /// paths include the attribute itself.
     fn decode_attr<'a>(a: Attr<'a>, cx: &mut DecodeCx) -> Result<Option<Self::View<'a>>>;
+
+    /// Checks one attribute as [`decode_attr`](Self::decode_attr) would, without building
+    /// the view (see [`AttrSet::check_in`]).
+    #[inline]
+    fn check_attr(a: Attr<'_>, cx: &mut DecodeCx) -> Result<()> {
+        Self::decode_attr(a, cx).map(drop)
+    }
 
     /// The owned form of a view.
     fn from_view(view: Self::View<'_>) -> Self;

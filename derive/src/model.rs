@@ -338,12 +338,13 @@ impl NlaAttr {
                 );
                 quote!(#f(#v, buf, #ty)?;)
             }
-            _ => quote!(#k::__private::put_flag(buf, #ty)?;),
+            _ => quote!(buf.put_attr_flag(#ty)?;),
         }
     }
 
     /// Decodes attribute `a` into a view value, with the annotated checks (an expression
-    /// using `?`, for kinds that go through `Field`).
+    /// using `?`, for kinds that go through `Field`): the validator's own per-kind checks
+    /// on the field's policy entry (`AttrPolicy::check_len`, `check_value`).
     pub fn get(&self, owner: &TokenStream) -> TokenStream {
         let k = &self.krate;
         let inner = &self.inner;
@@ -351,21 +352,50 @@ impl NlaAttr {
         let Some(m) = self.marker() else {
             return quote!(compile_error!("internal: no field kind"));
         };
+        let ty = self.nla_ty;
         let len_check = self
             .opts
             .has_len_check()
-            .then(|| quote!(#k::__private::check_len(&a, &#owner::#chk)?;));
+            .then(|| quote!(#owner::#chk.check_len(&a)?;));
         let field = respan(quote!(<#inner as #k::__private::Field<#m>>), inner.span());
-        let int_check = self
-            .opts
-            .has_int_check()
-            .then(|| quote!(#k::__private::check_int(#field::int_of(&v), &#owner::#chk)?;));
+        let int_check = self.opts.has_int_check().then(|| {
+            quote! {
+                if let ::core::option::Option::Some(i) = #field::int_of(&v) {
+                    #owner::#chk.check_value(#ty, i)?;
+                }
+            }
+        });
         quote! {{
             #len_check
             let v = #field::get(a, cx)?;
             #int_check
             v
         }}
+    }
+
+    /// Checks attribute `a` as [`get`](Self::get) does, with the same errors, without
+    /// building the view (a statement using `?`).
+    pub fn check(&self, owner: &TokenStream) -> TokenStream {
+        let k = &self.krate;
+        let inner = &self.inner;
+        let chk = &self.chk;
+        let Some(m) = self.marker() else {
+            return quote!(compile_error!("internal: no field kind"));
+        };
+        if self.opts.has_int_check() {
+            // The range and mask checks need the value, which is cheap for integers.
+            let get = self.get(owner);
+            return quote!(let _ = #get;);
+        }
+        let len_check = self
+            .opts
+            .has_len_check()
+            .then(|| quote!(#owner::#chk.check_len(&a)?;));
+        let field = respan(quote!(<#inner as #k::__private::Field<#m>>), inner.span());
+        quote! {
+            #len_check
+            #field::check(a, cx)?;
+        }
     }
 
     /// The view type of one value.
@@ -491,4 +521,45 @@ pub fn check_unique_types(items: &[(u16, Span, String)]) -> Result<()> {
 /// Doc attributes of an item, to copy onto generated counterparts.
 pub fn docs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
     attrs.iter().filter(|a| a.path().is_ident("doc")).collect()
+}
+
+/// The check of a flag attribute `a` (an empty payload): the validator's length check on
+/// the flag's policy entry.
+pub fn flag_check(owner: &TokenStream, chk: &Ident) -> TokenStream {
+    quote!(#owner::#chk.check_len(&a)?;)
+}
+
+/// What every derived view gets the same way: `into_owned()` (through the owned form's
+/// `trait_name::from_view`), `From<View> for Owned`, and any `extra` inherent methods.
+pub fn view_owned(
+    k: &TokenStream,
+    ident: &Ident,
+    view: &Ident,
+    vis: &syn::Visibility,
+    trait_name: &str,
+    extra: TokenStream,
+) -> TokenStream {
+    let tr = Ident::new(trait_name, Span::call_site());
+    quote! {
+        #[allow(dead_code)]
+        #[allow(clippy::pedantic, clippy::nursery)]
+        impl<'a> #view<'a> {
+            #extra
+
+            /// The owned form (allocates for strings, bytes and lists).
+            #[inline]
+            #vis fn into_owned(self) -> #ident {
+                <#ident as #k::__private::#tr>::from_view(self)
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(clippy::pedantic, clippy::nursery)]
+        impl ::core::convert::From<#view<'_>> for #ident {
+            #[inline]
+            fn from(view: #view<'_>) -> Self {
+                view.into_owned()
+            }
+        }
+    }
 }

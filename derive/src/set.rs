@@ -283,13 +283,14 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 let dup = f.attr.opts.reject_duplicate.is_some().then(|| {
                     quote!(if #l { return ::core::result::Result::Err(#k::__private::duplicate(#ty)); })
                 });
-                quote!(#ty => { #k::__private::check_flag(&a)?; #dup #l = true; })
+                let chk = crate::model::flag_check(&owner, &f.attr.chk);
+                quote!(#ty => { #chk #dup #l = true; })
             }
             (_, Shape::Multi) => {
-                let get = f.attr.get(&owner);
+                let check = f.attr.check(&owner);
                 quote!(#ty => {
                     if !cx.is_trusted() {
-                        let _ = #get;
+                        #check
                     }
                     #l.push(bytes, #ty, __off);
                 })
@@ -349,6 +350,78 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
     let build = fields.iter().map(|f| {
         let (fid, l) = (f.ident, &f.local);
         quote!(#fid: #l,)
+    });
+
+    // ---- check_in: the decoder's walk and checks, building nothing (only presence bits
+    // for required and no-duplicate fields). A set with sub-messages decodes instead: their
+    // checks need the selector's value.
+    let has_sub = fields
+        .iter()
+        .any(|f| matches!(f.attr.kind, Kind::SubMessage { .. }));
+    let check_in = (!has_sub).then(|| {
+        let seen = |f: &SetField<'_>| format_ident!("__seen_{}", f.ident);
+        let tracked = |f: &SetField<'_>| {
+            f.attr.opts.reject_duplicate.is_some()
+                || f.shape == Shape::Required
+                || (f.shape == Shape::Multi && f.attr.opts.required.is_some())
+        };
+        let seen_decls = fields.iter().filter(|f| tracked(f)).map(|f| {
+            let s = seen(f);
+            quote!(let mut #s = false;)
+        });
+        let check_arms = fields.iter().map(|f| {
+            let ty = f.attr.nla_ty;
+            let s = seen(f);
+            let dup = f.attr.opts.reject_duplicate.is_some().then(|| {
+                quote!(if #s { return ::core::result::Result::Err(#k::__private::duplicate(#ty)); })
+            });
+            let mark = tracked(f).then(|| quote!(#s = true;));
+            // The decoder's order: a flag is checked before the repeat test, a value after.
+            match f.shape {
+                Shape::Flag => {
+                    let check = crate::model::flag_check(&owner, &f.attr.chk);
+                    quote!(#ty => { #check #dup #mark })
+                }
+                _ => {
+                    let check = f.attr.check(&owner);
+                    quote!(#ty => { #dup #check #mark })
+                }
+            }
+        });
+        let pad_arms = c.pads.iter().map(|(t, _)| quote!(#t => {}));
+        let check_requires = fields.iter().filter_map(|f| {
+            let s = seen(f);
+            let (name, ty) = (&f.attr.name, f.attr.nla_ty);
+            let required = f.shape == Shape::Required
+                || (f.shape == Shape::Multi && f.attr.opts.required.is_some());
+            required.then(|| {
+                quote! {
+                    if !#s {
+                        return ::core::result::Result::Err(#k::__private::missing(#name, #ty));
+                    }
+                }
+            })
+        });
+        quote! {
+            #[inline]
+            #[allow(unused_mut, clippy::match_single_binding)]
+            fn check_in(bytes: &[u8], cx: &mut #k::__private::DecodeCx) -> #k::Result<()> {
+                #(#seen_decls)*
+                let mut __n: usize = 0;
+                for a in #k::__private::AttrCursor::new(bytes) {
+                    let a = a?;
+                    __n += 1;
+                    match a.ty() {
+                        #(#check_arms)*
+                        #(#pad_arms)*
+                        _ => {}
+                    }
+                }
+                cx.count_n(__n)?;
+                #(#check_requires)*
+                ::core::result::Result::Ok(())
+            }
+        }
     });
 
     // ---- from_view
@@ -478,6 +551,20 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         quote!(#fid: #l,)
     });
 
+    let view_owned = crate::model::view_owned(
+        k,
+        ident,
+        &view,
+        vis,
+        "AttrSet",
+        quote! {
+                    /// How many attributes of types this set does not declare were skipped.
+                    #[inline]
+                    #vis fn unknown(&self) -> usize {
+                        self.__nlwire.unknown()
+                    }
+        },
+    );
     Ok(quote! {
             #[doc = #view_doc]
             #[allow(clippy::pedantic, clippy::nursery)]
@@ -506,30 +593,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 }
             }
 
-            #[allow(clippy::pedantic, clippy::nursery)]
-
-            impl<'a> #view<'a> {
-                /// How many attributes of types this set does not declare were skipped.
-                #[inline]
-                #vis fn unknown(&self) -> usize {
-                    self.__nlwire.unknown()
-                }
-
-                /// The owned form (allocates for strings, bytes and lists).
-                #[inline]
-                #vis fn into_owned(self) -> #ident {
-                    <#ident as #k::__private::AttrSet>::from_view(self)
-                }
-            }
-
-            #[automatically_derived]
-    #[allow(clippy::pedantic, clippy::nursery)]
-            impl ::core::convert::From<#view<'_>> for #ident {
-                #[inline]
-                fn from(view: #view<'_>) -> Self {
-                    view.into_owned()
-                }
-            }
+            #view_owned
 
             #[allow(clippy::pedantic, clippy::nursery)]
 
@@ -591,6 +655,8 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                         __nlwire: #k::__private::ViewMeta::new(__unknown),
                     })
                 }
+
+                #check_in
 
                 #[inline]
                 fn from_view(view: #view<'_>) -> Self {

@@ -270,13 +270,30 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         let a = v.attr.as_ref()?;
         let ty = a.nla_ty;
         Some(match v.vk {
-            VariantKind::Flag => quote!(#ty => {
-                #k::__private::check_flag(&a)?;
-                ::core::result::Result::Ok(::core::option::Option::Some(#view::#vid))
-            }),
+            VariantKind::Flag => {
+                let chk = crate::model::flag_check(&owner, &a.chk);
+                quote!(#ty => {
+                    #chk
+                    ::core::result::Result::Ok(::core::option::Option::Some(#view::#vid))
+                })
+            }
             _ => {
                 let get = a.get(&owner);
                 quote!(#ty => ::core::result::Result::Ok(::core::option::Option::Some(#view::#vid(#get))),)
+            }
+        })
+    });
+    let check_arms = variants.iter().filter_map(|v| {
+        let a = v.attr.as_ref()?;
+        let ty = a.nla_ty;
+        Some(match v.vk {
+            VariantKind::Flag => {
+                let chk = crate::model::flag_check(&owner, &a.chk);
+                quote!(#ty => { #chk })
+            }
+            _ => {
+                let check = a.check(&owner);
+                quote!(#ty => { #check })
             }
         })
     });
@@ -340,6 +357,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             _ => unreachable!("variants carry attributes"),
         }
     });
+    let view_owned = crate::model::view_owned(k, ident, &view, vis, "AttrUnion", quote!());
     Ok(quote! {
             #[doc = #view_doc]
             #[allow(clippy::pedantic, clippy::nursery)]
@@ -350,24 +368,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 #phantom
             }
 
-            #[allow(dead_code)]
-            #[allow(clippy::pedantic, clippy::nursery)]
-            impl<'a> #view<'a> {
-                /// The owned form (allocates for strings, bytes and lists).
-                #[inline]
-                #vis fn into_owned(self) -> #ident {
-                    <#ident as #k::__private::AttrUnion>::from_view(self)
-                }
-            }
-
-            #[automatically_derived]
-    #[allow(clippy::pedantic, clippy::nursery)]
-            impl ::core::convert::From<#view<'_>> for #ident {
-                #[inline]
-                fn from(view: #view<'_>) -> Self {
-                    view.into_owned()
-                }
-            }
+            #view_owned
 
             #[allow(clippy::pedantic, clippy::nursery)]
 
@@ -412,6 +413,20 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                         #(#dec_arms)*
                         #fallback
                     }
+                }
+
+                #[inline]
+                #[allow(clippy::match_single_binding)]
+                fn check_attr(
+                    a: #k::Attr<'_>,
+                    cx: &mut #k::__private::DecodeCx,
+                ) -> #k::Result<()> {
+                    let _ = &cx;
+                    match a.ty() {
+                        #(#check_arms)*
+                        _ => {}
+                    }
+                    ::core::result::Result::Ok(())
                 }
 
                 #[inline]

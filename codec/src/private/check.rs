@@ -1,95 +1,14 @@
-//! Checks generated decoders call.
+//! The errors and set-level rules generated decoders share. The per-attribute checks are
+//! the validator's own (`AttrPolicy::check_len`, `check_value`, `check_string`), so a
+//! decoder and `Policy::validate` refuse an attribute for the same reason.
 
-use crate::attr::Attr;
 use crate::error::{AttrPath, Error, Result};
 use crate::header::{GenlMsgHdr, NlMsgHdr};
-use crate::limits::Limits;
 use crate::msg::Msg;
 use crate::policy::AttrPolicy;
 
 use crate::__private::*;
 use crate::traits::*;
-
-/// Checks a flag attribute: it carries no payload.
-///
-/// ```
-/// use nlwire::{Attr, __private::check_flag};
-/// assert!(check_flag(&Attr::new(6, &[])).is_ok());
-/// assert!(check_flag(&Attr::new(6, &[1])).is_err());
-/// ```
-#[inline]
-pub fn check_flag(a: &Attr<'_>) -> Result<()> {
-    if a.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::BadLength {
-            path: AttrPath::root().child(a.ty()),
-            len: a.len(),
-            min: 0,
-            max: 0,
-        })
-    }
-}
-
-/// Checks a payload length against the policy entry's `min_len..=max_len`.
-///
-/// ```
-/// use nlwire::{Attr, AttrKind, AttrPolicy, __private::check_len};
-/// const P: AttrPolicy = AttrPolicy::new("ufid", 9, AttrKind::Binary).min_len(1).max_len(16);
-/// assert!(check_len(&Attr::new(9, &[0; 16]), &P).is_ok());
-/// assert!(check_len(&Attr::new(9, &[0; 17]), &P).is_err());
-/// ```
-#[inline]
-pub fn check_len(a: &Attr<'_>, p: &AttrPolicy) -> Result<()> {
-    let len = a.len() as u64;
-    if len < u64::from(p.min_len) || len > u64::from(p.max_len) {
-        return Err(Error::BadLength {
-            path: AttrPath::root().child(a.ty()),
-            len: a.len(),
-            min: p.min_len as usize,
-            max: if p.max_len == u32::MAX {
-                usize::MAX
-            } else {
-                p.max_len as usize
-            },
-        });
-    }
-    Ok(())
-}
-
-/// Checks an integer against the policy entry's range and flags mask.
-///
-/// ```
-/// use nlwire::{AttrKind, AttrPolicy, __private::check_int};
-/// const P: AttrPolicy = AttrPolicy::new("tcp-flags", 4, AttrKind::U8).range(0, 63);
-/// assert!(check_int(Some(63), &P).is_ok());
-/// assert!(check_int(Some(64), &P).is_err());
-/// ```
-#[inline]
-pub fn check_int(v: Option<i128>, p: &AttrPolicy) -> Result<()> {
-    let Some(v) = v else { return Ok(()) };
-    let path = AttrPath::root().child(p.ty);
-    if let Some(r) = p.range
-        && (v < r.min || v > r.max)
-    {
-        return Err(Error::OutOfRange {
-            path,
-            value: v,
-            min: r.min,
-            max: r.max,
-        });
-    }
-    if let Some(mask) = p.flags_mask
-        && (v as u64) & !mask != 0
-    {
-        return Err(Error::BadFlags {
-            path,
-            value: v as u64,
-            mask,
-        });
-    }
-    Ok(())
-}
 
 /// The error for a missing required attribute of the current set.
 ///
@@ -188,25 +107,6 @@ pub fn split_genl<'a, H: WireType>(
 ) -> Result<(&'a NlMsgHdr, &'a GenlMsgHdr, &'a H, &'a [u8])> {
     let (g, h, attrs) = msg.genl_fixed::<H>(what)?;
     Ok((msg.header(), g, h, attrs))
-}
-
-/// Checks a message's attribute area against `limits.max_bytes`.
-///
-/// ```
-/// use nlwire::{Limits, __private::check_size};
-/// let small = Limits { max_bytes: 4, ..Limits::DEFAULT };
-/// assert!(check_size(&[0; 4], &small).is_ok());
-/// assert!(check_size(&[0; 5], &small).is_err());
-/// ```
-#[inline]
-pub fn check_size(bytes: &[u8], limits: &Limits) -> Result<()> {
-    if bytes.len() > limits.max_bytes {
-        return Err(Error::TooLarge {
-            len: bytes.len(),
-            limit: limits.max_bytes,
-        });
-    }
-    Ok(())
 }
 
 /// The policy entry of a field of type `T` holding kind `K`: the kind, its default

@@ -108,6 +108,13 @@ pub trait Field<K>: Sized + 'static {
     /// Decodes attribute `a`. Error paths include `a` itself.
     fn get<'a>(a: Attr<'a>, cx: &mut DecodeCx) -> Result<Self::View<'a>>;
 
+    /// Checks attribute `a` as [`get`](Self::get) would, without building the view (what a
+    /// list view runs over its items before they are decoded on iteration).
+    #[inline]
+    fn check(a: Attr<'_>, cx: &mut DecodeCx) -> Result<()> {
+        Self::get(a, cx).map(drop)
+    }
+
     /// The owned form of a view.
     fn from_view(view: Self::View<'_>) -> Self;
 
@@ -169,7 +176,7 @@ macro_rules! int_fields {
             #[inline]
             fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
                 let $v = *self;
-                put_attr_fast(buf, ty, &$to)
+                buf.put_attr(ty, &$to)
             }
             #[inline]
             fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<$t> {
@@ -215,7 +222,7 @@ impl Field<kind::U128> for u128 {
     const LEN: (u32, u32) = (16, 16);
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        put_attr_fast(buf, ty, &self.to_ne_bytes())
+        buf.put_attr(ty, &self.to_ne_bytes())
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<u128> {
@@ -237,8 +244,8 @@ impl Field<kind::Uint> for u64 {
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
         match u32::try_from(*self) {
-            Ok(small) => put_attr_fast(buf, ty, &small.to_ne_bytes()),
-            Err(_) => put_attr_fast(buf, ty, &self.to_ne_bytes()),
+            Ok(small) => buf.put_attr(ty, &small.to_ne_bytes()),
+            Err(_) => buf.put_attr(ty, &self.to_ne_bytes()),
         }
     }
     #[inline]
@@ -265,8 +272,8 @@ impl Field<kind::Sint> for i64 {
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
         match i32::try_from(*self) {
-            Ok(small) => put_attr_fast(buf, ty, &small.to_ne_bytes()),
-            Err(_) => put_attr_fast(buf, ty, &self.to_ne_bytes()),
+            Ok(small) => buf.put_attr(ty, &small.to_ne_bytes()),
+            Err(_) => buf.put_attr(ty, &self.to_ne_bytes()),
         }
     }
     #[inline]
@@ -322,7 +329,7 @@ impl Field<kind::Str> for String {
     const KIND: AttrKind = AttrKind::String;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        put_str_fast(buf, ty, self)
+        buf.put_attr_str(ty, self)
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a str> {
@@ -343,7 +350,7 @@ impl Field<kind::Str> for CString {
     const KIND: AttrKind = AttrKind::String;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        put_attr_fast(buf, ty, self.to_bytes_with_nul())
+        buf.put_attr(ty, self.to_bytes_with_nul())
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a CStr> {
@@ -365,7 +372,7 @@ impl Field<kind::StrUnterminated> for String {
     const KIND: AttrKind = AttrKind::StringUnterminated;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        put_str_fast(buf, ty, self)
+        buf.put_attr_str(ty, self)
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a str> {
@@ -386,7 +393,7 @@ impl Field<kind::Bytes> for Vec<u8> {
     const KIND: AttrKind = AttrKind::Binary;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        put_attr_fast(buf, ty, self)
+        buf.put_attr(ty, self)
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a [u8]> {
@@ -456,7 +463,7 @@ impl<T: WireType> Field<kind::Fixed> for T {
     const LEN: (u32, u32) = (size_of::<T>() as u32, size_of::<T>() as u32);
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        put_attr_fast(buf, ty, self.as_bytes())
+        buf.put_attr(ty, self.as_bytes())
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a T> {
@@ -494,7 +501,7 @@ impl<E: WireType> Field<kind::Array> for Vec<E> {
     const KIND: AttrKind = AttrKind::Binary;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        put_attr_fast(buf, ty, self.as_slice().as_bytes())
+        buf.put_attr(ty, self.as_slice().as_bytes())
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<&'a [E]> {
@@ -519,13 +526,17 @@ impl<T: AttrSet> Field<kind::Nested> for T {
     const KIND: AttrKind = T::KIND;
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        let nest = nest_start(buf, ty);
+        let nest = buf.start_nested(ty);
         self.encode(buf)?;
-        nest_end(buf, nest)
+        buf.end_nested(nest)
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, cx: &mut DecodeCx) -> Result<T::View<'a>> {
         decode_nested::<T>(a.payload(), cx).map_err(|e| e.within(a.ty()))
+    }
+    #[inline]
+    fn check(a: Attr<'_>, cx: &mut DecodeCx) -> Result<()> {
+        check_nested::<T>(a.payload(), cx).map_err(|e| e.within(a.ty()))
     }
     #[inline]
     fn from_view(view: T::View<'_>) -> Self {
@@ -536,6 +547,16 @@ impl<T: AttrSet> Field<kind::Nested> for T {
         let _guard = ArbitraryDepth::enter();
         T::arbitrary_set(u)
     }
+}
+
+/// Checks a nested payload one level down as [`decode_nested`] would, without building
+/// the view (paths relative to the payload).
+#[inline]
+pub fn check_nested<T: AttrSet>(payload: &[u8], cx: &mut DecodeCx) -> Result<()> {
+    cx.enter()?;
+    T::check_in(payload, cx)?;
+    cx.leave();
+    Ok(())
 }
 
 /// Decodes a nested payload one level down (paths relative to the payload).
@@ -567,7 +588,7 @@ where
     };
     #[inline]
     fn put(&self, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-        let nest = nest_start(buf, ty);
+        let nest = buf.start_nested(ty);
         for (i, v) in self.iter().enumerate() {
             let index = u16::try_from(i)
                 .ok()
@@ -576,12 +597,11 @@ where
                 .ok_or(Error::AttrTooLarge { ty, len: i })?;
             v.put(buf, index)?;
         }
-        nest_end(buf, nest)
+        buf.end_nested(nest)
     }
     fn get<'a>(a: Attr<'a>, cx: &mut DecodeCx) -> Result<Indexed<'a, T, K>> {
         if !cx.is_trusted() {
-            validate_items(a.payload(), cx, |item, cx| T::get(item, cx).map(drop))
-                .map_err(|e| e.within(a.ty()))?;
+            validate_items(a.payload(), cx, T::check).map_err(|e| e.within(a.ty()))?;
         }
         Ok(Indexed::new_validated(a.payload()))
     }

@@ -4,7 +4,6 @@ use core::ffi::CStr;
 use std::ffi::CString;
 
 use crate::attr::Attr;
-use crate::buf::MsgBuf;
 use crate::error::Result;
 
 use crate::__private::*;
@@ -155,24 +154,6 @@ pub fn decode_sub_message<'a, T: SubMessage>(
     v
 }
 
-/// Appends a sub-message attribute: `ty` (with `NLA_F_NESTED` if asked) around the
-/// variant's payload.
-///
-/// ```
-/// #[derive(Debug, PartialEq, nlwire::SubMessage)]
-/// enum Data { #[nla(value = "dummy")] Dummy }
-/// let mut b = nlwire::MsgBuf::new();
-/// nlwire::__private::put_sub_message(&Data::Dummy, &mut b, 2)?;
-/// assert_eq!(b.as_slice(), &[4, 0, 2, 0]);
-/// # Ok::<(), nlwire::Error>(())
-/// ```
-#[inline]
-pub fn put_sub_message<T: SubMessage>(v: &T, buf: &mut MsgBuf<'_>, ty: u16) -> Result<()> {
-    let nest = nest_start(buf, ty);
-    v.encode_payload(buf)?;
-    nest_end(buf, nest)
-}
-
 /// Splits a fixed header from the front of a sub-message payload: the header (the payload
 /// may be longer, as kernel structs grow) and the attributes after it, which start at the
 /// header size rounded up to 4 bytes.
@@ -194,19 +175,4 @@ pub fn split_fixed<'a, H: WireType>(
         .get(crate::consts::align(size_of::<H>())..)
         .unwrap_or(&[]);
     Ok((h, rest))
-}
-
-/// Appends a fixed header and zeroes up to the next 4-byte boundary (so attributes after
-/// it are aligned).
-///
-/// ```
-/// let mut b = nlwire::MsgBuf::new();
-/// nlwire::__private::put_fixed(&mut b, &[1u8, 2, 3]);
-/// assert_eq!(b.as_slice(), &[1, 2, 3, 0]);
-/// ```
-#[inline]
-pub fn put_fixed<H: WireType>(buf: &mut MsgBuf<'_>, h: &H) {
-    buf.put(h.as_bytes());
-    let pad = crate::consts::align(size_of::<H>()) - size_of::<H>();
-    buf.put_zeros(pad);
 }

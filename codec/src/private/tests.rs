@@ -53,10 +53,11 @@ fn scalar_fields_round_trip() {
 #[test]
 fn checks_name_the_attribute() {
     const P: AttrPolicy = AttrPolicy::new("x", 4, AttrKind::U32).flags_mask(0xf);
-    let e = check_int(Some(0x10), &P).unwrap_err();
+    let e = P.check_value(4, 0x10).unwrap_err();
     assert_eq!(e.path().unwrap().types(), &[4]);
+    const FLAG: AttrPolicy = AttrPolicy::new("f", 3, AttrKind::Flag);
     assert_eq!(
-        check_flag(&Attr::new(3, &[0]))
+        FLAG.check_len(&Attr::new(3, &[0]))
             .unwrap_err()
             .path()
             .unwrap()

@@ -40,7 +40,7 @@ impl Field<kind::Bitfield32> for Bitfield32 {
         let mut b = [0u8; 8];
         b[..4].copy_from_slice(&self.value.to_ne_bytes());
         b[4..].copy_from_slice(&self.selector.to_ne_bytes());
-        put_attr_fast(buf, ty, &b)
+        buf.put_attr(ty, &b)
     }
     #[inline]
     fn get<'a>(a: Attr<'a>, _cx: &mut DecodeCx) -> Result<Bitfield32> {

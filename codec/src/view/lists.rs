@@ -189,7 +189,7 @@ impl<E: AttrUnion> AttrSet for Vec<E> {
             let mut n = 0;
             for a in AttrCursor::new(bytes) {
                 n += 1;
-                E::decode_attr(a?, cx)?;
+                E::check_attr(a?, cx)?;
             }
             cx.count_n(n)?;
         }
@@ -237,6 +237,11 @@ impl<T: AttrSet> AttrUnion for (u16, T) {
     #[inline]
     fn decode_attr<'a>(a: Attr<'a>, cx: &mut DecodeCx) -> Result<Option<Self::View<'a>>> {
         Ok(Some((a.ty(), <T as Field<kind::Nested>>::get(a, cx)?)))
+    }
+
+    #[inline]
+    fn check_attr(a: Attr<'_>, cx: &mut DecodeCx) -> Result<()> {
+        <T as Field<kind::Nested>>::check(a, cx)
     }
 
     fn from_view(view: Self::View<'_>) -> Self {
@@ -353,7 +358,7 @@ impl<T: AttrSet> AttrSet for Box<T> {
 
     fn decode_in<'a>(bytes: &'a [u8], cx: &mut DecodeCx) -> Result<Lazy<'a, T>> {
         if !cx.is_trusted() {
-            T::decode_in(bytes, cx)?;
+            T::check_in(bytes, cx)?;
         }
         Ok(Lazy::new_validated(bytes))
     }

@@ -8,11 +8,11 @@ use crate::buf::MsgBuf;
 use crate::error::Result;
 
 #[cfg(feature = "arbitrary")]
+use crate::__private::arbitrary_bytes;
+#[cfg(feature = "arbitrary")]
 use crate::policy::{AttrKind, AttrPolicy};
 #[cfg(feature = "arbitrary")]
 use arbitrary::Unstructured;
-
-use crate::__private::*;
 
 /// Bookkeeping carried by every derived view: how many attributes of unknown types the
 /// decoder skipped. (Also gives the view its lifetime when no field borrows.)
@@ -69,7 +69,7 @@ impl RawAttr {
     /// ```
     #[inline]
     pub fn put(&self, buf: &mut MsgBuf<'_>) -> Result<()> {
-        put_attr_fast(buf, self.ty, &self.payload)
+        buf.put_attr(self.ty, &self.payload)
     }
 
     /// The owned form of a received attribute.
