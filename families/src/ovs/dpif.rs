@@ -171,9 +171,9 @@ pub enum Direction {
 }
 
 /// A callback seeing the messages a [`Dpif`] exchanges (family name, command, direction,
-/// bytes): for debugging and for recording fuzz seeds. It sees every request, and the
-/// answer to each single request; batch answers and dump messages are not shown (a
-/// typed dump hands out views, not bytes).
+/// bytes): for debugging and for recording fuzz seeds. It sees every request, the
+/// answer to each single request and every message of a dump; the answers to a
+/// [`flow_operate`](Dpif::flow_operate) batch (errors only) are not shown.
 ///
 /// ```
 /// use nlwire_families::ovs::{Direction, Trace};
@@ -604,7 +604,7 @@ impl Dpif {
         let mut dump = d.dump::<dp::GetRequest>(0, Datapath::default())?;
         let mut out = Vec::new();
         while let Some(v) = dump.next() {
-            let (dp_ifindex, attrs) = dp::GetRequest::parts(v?);
+            let (dp_ifindex, attrs) = v?;
             out.push(DatapathInfo::from_view(dp_ifindex, attrs));
         }
         Ok(out)

@@ -2,14 +2,14 @@
 //! batches of puts and deletes through `transact_multiple`.
 
 use nlwire::consts::{NLM_F_ACK, NLM_F_CREATE, NLM_F_ECHO};
-use nlwire::sock::{Kernel, Transaction, TypedDump};
+use nlwire::sock::Transaction;
 use nlwire::{AttrSet, MsgBuf};
 
 use super::attrs::{ActionAttrs, FlowAttrs, FlowAttrsView, KeyAttrs, OvsFlowStats, Ufid};
 use super::dpif::{Direction, Dpif};
 use super::error::{Error, Result};
 use super::odp::FlowMatch;
-use super::request::OvsRequest;
+use super::request::{OvsDump, OvsRequest};
 use crate::ovs_flow::msg::{DelRequest, GetRequest, NewRequest, SetRequest};
 use crate::ovs_flow::{FAMILY_NAME, OvsUfidFlags, cmd};
 
@@ -401,7 +401,7 @@ impl<'a> FlowEntry<'a> {
 /// # Ok::<(), nlwire_families::ovs::Error>(())
 /// ```
 pub struct FlowDump<'d> {
-    dump: TypedDump<'d, Kernel, GetRequest>,
+    dump: OvsDump<'d, GetRequest>,
 }
 
 impl FlowDump<'_> {
@@ -417,11 +417,7 @@ impl FlowDump<'_> {
     /// ```
     #[allow(clippy::should_implement_trait)] // a lending iterator: entries borrow `self`
     pub fn next(&mut self) -> Option<Result<FlowEntry<'_>>> {
-        let v = self.dump.next()?;
-        Some(
-            v.map(|v| FlowEntry::new(GetRequest::parts(v)))
-                .map_err(Error::from),
-        )
+        Some(self.dump.next()?.map(FlowEntry::new))
     }
 
     /// Reads to the end, counting flows: how a caller checks a dump is complete.

@@ -7,7 +7,7 @@ use nlwire::consts::{NLM_F_DUMP, NLM_F_REQUEST};
 use nlwire::sock::{Kernel, TypedDump};
 use nlwire::{AttrSet, Request, Response};
 
-use super::dpif::{Direction, Dpif};
+use super::dpif::{Direction, Dpif, Trace};
 use super::error::{Error, Result};
 
 /// A generated OVS request whose reply is its own message type.
@@ -77,12 +77,13 @@ impl Dpif {
         Ok(())
     }
 
-    /// Starts a dump of `R` for datapath `dp_ifindex`, its request traced.
+    /// Starts a dump of `R` for datapath `dp_ifindex`, its request and its messages
+    /// traced.
     pub(crate) fn dump<R: OvsRequest>(
         &mut self,
         dp_ifindex: i32,
         attrs: R::Attrs,
-    ) -> Result<TypedDump<'_, Kernel, R>> {
+    ) -> Result<OvsDump<'_, R>> {
         let req = R::request(dp_ifindex, attrs);
         if let Some(t) = &mut self.trace {
             self.scratch.clear();
@@ -96,6 +97,33 @@ impl Dpif {
                 self.scratch.as_slice(),
             );
         }
-        Ok(self.sock.dump_typed(&req)?)
+        Ok(OvsDump {
+            dump: self.sock.dump_typed(&req)?,
+            trace: &mut self.trace,
+        })
+    }
+}
+
+/// A dump of `R` started by [`Dpif::dump`]: each message is shown to the dpif's trace
+/// and handed out as its `dp_ifindex` and attribute view (borrowing the receive buffer
+/// until the next call).
+pub(crate) struct OvsDump<'d, R> {
+    dump: TypedDump<'d, Kernel, R>,
+    trace: &'d mut Option<Trace>,
+}
+
+impl<R: OvsRequest> OvsDump<'_, R> {
+    /// The next message, `None` at the end, or the error that ended the dump.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn next(&mut self) -> Option<Result<(i32, <R::Attrs as AttrSet>::View<'_>)>> {
+        Some(match self.dump.next_with_bytes()? {
+            Ok((bytes, view)) => {
+                if let Some(t) = self.trace {
+                    t(R::FAMILY, R::CMD, Direction::Reply, bytes);
+                }
+                Ok(R::parts(view))
+            }
+            Err(e) => Err(e.into()),
+        })
     }
 }

@@ -263,7 +263,7 @@ impl Dpif {
         let mut dump = self.dump::<GetRequest>(self.dp_ifindex, Vport::default())?;
         let mut out = Vec::new();
         while let Some(v) = dump.next() {
-            out.push(Vport::from_view(GetRequest::parts(v?).1));
+            out.push(Vport::from_view(v?.1));
         }
         Ok(out)
     }
