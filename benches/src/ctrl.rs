@@ -209,7 +209,7 @@ pub mod typed_impl {
                 }
                 if let Some(ops) = a.ops {
                     for op in ops {
-                        f.add_op(op.id.unwrap_or(0), op.flags.map_or(0, |x| x.0));
+                        f.add_op(op.id.unwrap_or(0), op.flags.map_or(0, u32::from));
                     }
                     f.present |= 1 << OPS;
                 }

@@ -134,6 +134,8 @@ pub fn encode_ovs() -> Vec<Case> {
     let mut c4 = std::io::Cursor::new(Vec::new());
     let f5 = flows.clone();
     let mut v5 = Vec::new();
+    let kept: Vec<_> = flows.iter().map(wire_typed::put_msg).collect();
+    let mut b7 = nlwire::MsgBuf::new();
     let f6 = flows;
     let mut b6 = nlwire::MsgBuf::new();
     vec![
@@ -144,6 +146,10 @@ pub fn encode_ovs() -> Vec<Case> {
         case(g, "nlwire (typed)", e, move || {
             wire_typed::encode_puts(&mut b6, black_box(&f6));
             b6.len() as u64
+        }),
+        case(g, "nlwire (typed, kept)", e, move || {
+            wire_typed::encode_owned(&mut b7, black_box(&kept));
+            b7.len() as u64
         }),
         case(g, "libmnl", e, move || {
             wire_mnl::encode_puts(&mut v2, black_box(&f2), 1 << 17) as u64

@@ -176,4 +176,8 @@ fn nlwire_typed_decodes_and_encodes_the_same() {
     let mut b = nlwire::MsgBuf::new();
     wire_typed::encode_puts(&mut b, &flows);
     check_puts("nlwire (typed)", b.as_slice(), &flows);
+    let kept: Vec<_> = flows.iter().map(wire_typed::put_msg).collect();
+    let mut k = nlwire::MsgBuf::new();
+    wire_typed::encode_owned(&mut k, &kept);
+    assert_eq!(k.as_slice(), b.as_slice(), "nlwire (typed, kept)");
 }

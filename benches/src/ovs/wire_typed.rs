@@ -66,7 +66,7 @@ fn key_into(k: &oh::KeyAttrsView<'_>, out: &mut FlowKey) {
     scalar!(recirc_id, recirc_id, RECIRC_ID);
     scalar!(dp_hash, dp_hash, DP_HASH);
     if let Some(v) = k.ct_state {
-        out.ct_state = v.0;
+        out.ct_state = u32::from(v);
         p |= 1 << CT_STATE;
     }
     scalar!(ct_zone, ct_zone, CT_ZONE);
@@ -304,7 +304,7 @@ fn to_key(k: &FlowKey) -> oh::KeyAttrs {
         tcp_flags: opt(p, TCP_FLAGS, || k.tcp_flags),
         dp_hash: opt(p, DP_HASH, || k.dp_hash),
         recirc_id: opt(p, RECIRC_ID, || k.recirc_id),
-        ct_state: opt(p, CT_STATE, || oh::CtStateFlags(k.ct_state)),
+        ct_state: opt(p, CT_STATE, || k.ct_state.into()),
         ct_zone: opt(p, CT_ZONE, || k.ct_zone),
         ct_mark: opt(p, CT_MARK, || k.ct_mark),
         ct_labels: opt(p, CT_LABELS, || oh::OvsKeyCtLabels {
