@@ -18,8 +18,9 @@
 //! and dumps are read as their generated views. Flow puts and the
 //! [`Dpif::flow_operate`] batch are the same generated messages, encoded with
 //! [`Transaction::encode_request`](nlwire::sock::Transaction::encode_request) so that they
-//! carry exactly the flags dpif-netlink sends: a batch asks for neither `NLM_F_ACK` nor
-//! `NLM_F_ECHO`, and the kernel answers only the operations that fail. Their attributes
+//! carry exactly the flags they need: a batch asks for neither `NLM_F_ACK` nor
+//! `NLM_F_ECHO`, so the kernel answers only the operations that fail; a single put asks
+//! for an acknowledgement, or with [`FlowPut::echo`] for the installed flow. Their attributes
 //! are in the generated order (KEY, ACTIONS, MASK, UFID), not dpif-netlink's (UFID, KEY,
 //! MASK, ACTIONS); the kernel does not depend on the order.
 //!
