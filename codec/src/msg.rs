@@ -103,6 +103,28 @@ impl<'a> Msg<'a> {
         Ok((g, h, attrs))
     }
 
+    /// The fixed header right after `nlmsghdr` (a netlink-raw family's `ifinfomsg`,
+    /// `rtmsg`, ...) and the bytes after it; `what` names it in errors.
+    ///
+    /// ```
+    /// use nlwire::{MsgBuf, OvsHeader};
+    /// let mut b = MsgBuf::new();
+    /// let m = b.start_msg(18, 0);
+    /// b.put(&[1, 0, 0, 0]);
+    /// b.put_attr_u32(3, 7)?;
+    /// b.end_msg(m)?;
+    /// let msg = nlwire::Msg::parse(b.as_slice())?;
+    /// let (h, attrs) = msg.fixed::<OvsHeader>("ovs_header")?;
+    /// assert_eq!((h.dp_ifindex.get(), attrs.len()), (1, 8));
+    /// # Ok::<(), nlwire::Error>(())
+    /// ```
+    pub fn fixed<H>(&self, what: &'static str) -> Result<(&'a H, &'a [u8])>
+    where
+        H: FromBytes + KnownLayout + Immutable + Unaligned,
+    {
+        view_prefix::<H>(self.payload(), what)
+    }
+
     /// What kind of message this is, with NLMSG_ERROR and NLMSG_DONE decoded.
     ///
     /// ```

@@ -252,8 +252,13 @@ pub trait Message: Sized {
     type View<'a>: Copy + fmt::Debug;
 
     /// `genlmsghdr.cmd` written by [`encode`](Self::encode) and expected by
-    /// [`decode`](Self::decode).
+    /// [`decode`](Self::decode) (0 for a netlink-raw message).
     const CMD: u8;
+
+    /// For a netlink-raw family (rtnetlink, nftables): the message's own `nlmsg_type`
+    /// (`RTM_GETLINK`), with the fixed header right after `nlmsghdr` and no
+    /// `genlmsghdr`. `None` for generic netlink, whose `nlmsg_type` is the family id.
+    const RAW_TYPE: Option<u16> = None;
 
     /// `genlmsghdr.version` written by [`encode`](Self::encode).
     const VERSION: u8;
@@ -262,13 +267,19 @@ pub trait Message: Sized {
     const POLICY: &'static Policy;
 
     /// Length of the fixed family header after `genlmsghdr` (4 for OVS's `ovs_header`, 0
-    /// without one).
+    /// without one), or after `nlmsghdr` for a netlink-raw message (16 for `ifinfomsg`).
     const HEADER_LEN: usize;
 
-    /// Where the attributes start in an encoded message: `nlmsghdr`, `genlmsghdr` and the
-    /// fixed header. Extended-ack offsets are resolved to attribute paths from here.
-    const ATTRS_AT: usize =
-        crate::consts::NLMSG_HDRLEN + crate::consts::GENL_HDRLEN + Self::HEADER_LEN;
+    /// Where the attributes start in an encoded message: `nlmsghdr`, `genlmsghdr` (not
+    /// for netlink-raw) and the fixed header. Extended-ack offsets are resolved to
+    /// attribute paths from here.
+    const ATTRS_AT: usize = crate::consts::NLMSG_HDRLEN
+        + if Self::RAW_TYPE.is_some() {
+            0
+        } else {
+            crate::consts::GENL_HDRLEN
+        }
+        + Self::HEADER_LEN;
 
     /// Appends one complete message (`nlmsg_len` set, seq and pid 0) with `nlmsg_type =
     /// family` (the generic netlink family id, resolved at run time).
@@ -293,6 +304,15 @@ pub trait Message: Sized {
     /// [`Messages`](crate::Messages)), under `limits`.
     fn decode_msg<'a>(msg: Msg<'a>, limits: &Limits) -> Result<Self::View<'a>> {
         check_data_msg(&msg)?;
+        if let Some(ty) = Self::RAW_TYPE {
+            if msg.ty() != ty {
+                return Err(Error::Unexpected {
+                    expected: "the message's nlmsg_type",
+                    found: u32::from(msg.ty()),
+                });
+            }
+            return Self::decode_body(msg, limits);
+        }
         let (genl, _) = msg.genl()?;
         if genl.cmd != Self::CMD {
             return Err(Error::Unexpected {

@@ -1,5 +1,6 @@
 //! `#[derive(Message)]`: a generic netlink message — nlmsghdr, genlmsghdr (command,
-//! version), an optional fixed family header and an attribute set.
+//! version), an optional fixed family header and an attribute set — or a netlink-raw one
+//! (`msg_type = N`): nlmsghdr with its own type, the fixed header and the attributes.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -32,18 +33,38 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
     }
     let c = parse_container_opts(
         &input.attrs,
-        &["crate", "cmd", "version", "view", "name", "family", "reply"],
+        &[
+            "crate", "cmd", "version", "view", "name", "family", "reply", "msg_type",
+        ],
     )?;
     let k = &c.krate;
     let ident = &input.ident;
     let vis = &input.vis;
-    let Some((cmd, _)) = c.cmd else {
-        return Err(syn::Error::new(
-            ident.span(),
-            "a message needs its genl command: `#[nla(cmd = 1)]` (and `version = N`, default 1)",
-        ));
+    let (cmd, version, raw) = match (c.cmd, c.msg_type) {
+        (Some((cmd, _)), None) => (cmd, c.version.map_or(1, |(v, _)| v), None),
+        (None, Some((ty, _))) => {
+            if let Some((_, span)) = c.version {
+                return Err(syn::Error::new(
+                    span,
+                    "a netlink-raw message (`msg_type`) has no genlmsghdr, so no `version`",
+                ));
+            }
+            (0, 0, Some(ty))
+        }
+        (Some(_), Some((_, span))) => {
+            return Err(syn::Error::new(
+                span,
+                "`cmd` (generic netlink) and `msg_type` (netlink-raw) exclude each other",
+            ));
+        }
+        (None, None) => {
+            return Err(syn::Error::new(
+                ident.span(),
+                "a message needs its genl command: `#[nla(cmd = 1)]` (and `version = N`, \
+                 default 1), or a netlink-raw `nlmsg_type`: `#[nla(msg_type = 18)]`",
+            ));
+        }
     };
-    let version = c.version.map_or(1, |(v, _)| v);
     let view = c
         .view
         .clone()
@@ -138,8 +159,8 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             }
         }
     });
-    let split = match &header {
-        Some(p) => {
+    let split = match (&header, raw) {
+        (Some(p), None) => {
             let (fid, ty) = (p.ident, p.ty);
             let name = quote!(#ty).to_string().replace(' ', "");
             quote! {
@@ -147,10 +168,41 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                     #k::__private::split_genl::<#ty>(&msg, #name)?;
             }
         }
-        None => quote! {
+        (None, None) => quote! {
             let nlmsg = msg.header();
             let (genl, body) = msg.genl()?;
         },
+        (Some(p), Some(_)) => {
+            let (fid, ty) = (p.ident, p.ty);
+            let name = quote!(#ty).to_string().replace(' ', "");
+            quote! {
+                let (nlmsg, #fid, body) = #k::__private::split_raw::<#ty>(&msg, #name)?;
+            }
+        }
+        (None, Some(_)) => quote! {
+            let nlmsg = msg.header();
+            let body = msg.payload();
+        },
+    };
+    let (genl_field, genl_init, start, raw_type) = match raw {
+        None => (
+            quote! {
+                /// The generic netlink header (command, version).
+                #vis genl: &'a #k::GenlMsgHdr,
+            },
+            quote!(genl,),
+            quote!(buf.start_genl_msg(family, flags, Self::CMD, Self::VERSION)),
+            quote!(),
+        ),
+        Some(ty) => (
+            quote!(),
+            quote!(),
+            quote!({
+                let _ = family;
+                buf.start_msg(#ty, flags)
+            }),
+            quote!(const RAW_TYPE: ::core::option::Option<u16> = ::core::option::Option::Some(#ty);),
+        ),
     };
     let decode_attrs = match &attrs {
         Some(p) => {
@@ -210,10 +262,9 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             #[derive(Clone, Copy, Debug, PartialEq)]
             #[allow(dead_code)]
             #vis struct #view<'a> {
-                /// The netlink header (length, family id, flags, seq, pid).
+                /// The netlink header (length, type, flags, seq, pid).
                 #vis nlmsg: &'a #k::NlMsgHdr,
-                /// The generic netlink header (command, version).
-                #vis genl: &'a #k::GenlMsgHdr,
+                #genl_field
                 #view_header
                 #view_attrs
             }
@@ -226,6 +277,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 type View<'a> = #view<'a>;
                 const CMD: u8 = #cmd;
                 const VERSION: u8 = #version;
+                #raw_type
                 const POLICY: &'static #k::Policy = #policy;
                 const HEADER_LEN: usize = #header_len;
 
@@ -236,7 +288,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                     family: u16,
                     flags: u16,
                 ) -> #k::Result<()> {
-                    let m = buf.start_genl_msg(family, flags, Self::CMD, Self::VERSION);
+                    let m = #start;
                     let start = m.offset();
                     #put_header
                     #put_attrs
@@ -251,7 +303,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
                 ) -> #k::Result<#view<'a>> {
                     #split
                     #decode_attrs
-                    ::core::result::Result::Ok(#view { nlmsg, genl, #(#build_fields)* })
+                    ::core::result::Result::Ok(#view { nlmsg, #genl_init #(#build_fields)* })
                 }
 
                 #[inline]

@@ -405,6 +405,8 @@ pub struct ContainerOpts {
     pub cmd: Option<(u8, Span)>,
     /// `version = N`.
     pub version: Option<(u8, Span)>,
+    /// `msg_type = N`: a netlink-raw message's `nlmsg_type` (instead of `cmd`).
+    pub msg_type: Option<(u16, Span)>,
     /// `family = "name"`: the generic netlink family a request message is sent to.
     pub family: Option<LitStr>,
     /// `reply = Type`: the message the kernel answers a request with.
@@ -429,6 +431,7 @@ pub fn parse_container_opts(attrs: &[Attribute], allowed: &[&str]) -> Result<Con
         pads: Vec::new(),
         cmd: None,
         version: None,
+        msg_type: None,
         family: None,
         reply: None,
     };
@@ -485,6 +488,11 @@ pub fn parse_container_opts(attrs: &[Attribute], allowed: &[&str]) -> Result<Con
                     let lit: LitInt = meta.value()?.parse()?;
                     let v = parse_u8(&lit, "version")?;
                     set_once(&mut o.version, (v, lit.span()), span, "version")
+                }
+                "msg_type" => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    let v = parse_u16(&lit, "msg_type")?;
+                    set_once(&mut o.msg_type, (v, lit.span()), span, "msg_type")
                 }
                 "family" => {
                     let s: LitStr = meta.value()?.parse()?;

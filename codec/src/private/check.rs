@@ -109,6 +109,17 @@ pub fn split_genl<'a, H: WireType>(
     Ok((msg.header(), g, h, attrs))
 }
 
+/// A netlink-raw message's headers and attributes: `nlmsghdr`, the fixed header `H`
+/// right after it, and the attribute bytes.
+#[inline]
+pub fn split_raw<'a, H: WireType>(
+    msg: &Msg<'a>,
+    what: &'static str,
+) -> Result<(&'a NlMsgHdr, &'a H, &'a [u8])> {
+    let (h, attrs) = msg.fixed::<H>(what)?;
+    Ok((msg.header(), h, attrs))
+}
+
 /// The policy entry of a field of type `T` holding kind `K`: the kind, its default
 /// lengths (exact for fixed structs) and byte order. Annotations refine it with the
 /// [`AttrPolicy`] builder methods.

@@ -183,7 +183,7 @@ impl<T: Transport> Socket<T> {
         req: &R,
         flags: u16,
     ) -> Result<<R::Reply as Response>::View<'_>, Error> {
-        let id = self.family_id(R::FAMILY)?;
+        let id = self.request_family::<R>()?;
         let mut txn = self.typed_txn.take().unwrap_or_default();
         let sent = txn
             .set_request(req, id, flags)
@@ -234,7 +234,7 @@ impl<T: Transport> Socket<T> {
         req: &R,
         flags: u16,
     ) -> Result<TypedDump<'_, T, R::Reply>, Error> {
-        let id = self.family_id(R::FAMILY)?;
+        let id = self.request_family::<R>()?;
         let buf = &mut self.typed_dump_req;
         buf.clear();
         req.encode(buf, id, NLM_F_REQUEST | flags)
@@ -304,6 +304,15 @@ impl<T: Transport> Socket<T> {
                 r => return r,
             }
         }
+    }
+
+    /// The `nlmsg_type` family id `R` is encoded with: resolved for generic netlink, none
+    /// (0, unused) for a netlink-raw message, which carries its own type.
+    fn request_family<R: Request>(&mut self) -> Result<u16, Error> {
+        if R::RAW_TYPE.is_some() {
+            return Ok(0);
+        }
+        self.family_id(R::FAMILY)
     }
 
     /// A batch of typed requests sent together ([`Socket::transact_multiple`]): push
@@ -433,7 +442,7 @@ impl<'s, T: Transport> Batch<'s, T> {
 
     /// [`push`](Self::push) with more `nlmsghdr` flags.
     pub fn push_with_flags<R: Request>(&mut self, req: &R, flags: u16) -> Result<Ticket<R>, Error> {
-        let id = self.sock.family_id(R::FAMILY)?;
+        let id = self.sock.request_family::<R>()?;
         if self.len == self.txns.len() {
             self.txns.push(Transaction::new());
         }

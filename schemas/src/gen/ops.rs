@@ -91,15 +91,11 @@ fn msg_attr_list(g: &Gen<'_>, op: &Op, mode: Mode, dir: Direction) -> Option<Str
     )
 }
 
-/// `cmd`, `reply`, `mcgrp` and (genetlink) `msg` modules.
+/// `cmd`, `reply`, `mcgrp` and `msg` modules.
 pub(crate) fn operations(g: &Gen<'_>) -> TokenStream {
     let ids = id_modules(g);
     let groups = mcast_groups(g);
-    let msgs = if g.f.protocol.is_genetlink() {
-        messages(g)
-    } else {
-        quote!()
-    };
+    let msgs = messages(g);
     quote!(#ids #groups #msgs)
 }
 
@@ -220,7 +216,15 @@ fn messages(g: &Gen<'_>) -> TokenStream {
                    doc: Doc,
                    op: &Op,
                    request: Option<Option<&proc_macro2::Ident>>| {
-        let cmd = Literal::u8_unsuffixed(u8::try_from(cmd).unwrap_or(u8::MAX));
+        // Generic netlink: the command and version in genlmsghdr; netlink-raw: the
+        // message's own nlmsg_type.
+        let id_opts = if f.protocol.is_genetlink() {
+            let cmd = Literal::u8_unsuffixed(u8::try_from(cmd).unwrap_or(u8::MAX));
+            quote!(cmd = #cmd, version = #version)
+        } else {
+            let ty = Literal::u16_unsuffixed(cmd);
+            quote!(msg_type = #ty)
+        };
         let exchange = request.map(|reply| match reply {
             Some(r) => quote!(, family = #family, reply = #r),
             None => quote!(, family = #family),
@@ -243,7 +247,7 @@ fn messages(g: &Gen<'_>) -> TokenStream {
         quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, Eq, #k::Message)]
-            #[nla(#krate cmd = #cmd, version = #version #exchange)]
+            #[nla(#krate #id_opts #exchange)]
             pub struct #id {
                 #header
                 #attrs
@@ -335,8 +339,9 @@ fn messages(g: &Gen<'_>) -> TokenStream {
         return quote!();
     }
     quote! {
-        /// Messages: `genlmsghdr` with the op's command and the family version, the op's
-        /// fixed header and its attribute set (`#[derive(nlwire::Message)]`).
+        /// Messages: the op's message id (`genlmsghdr` command and family version, or the
+        /// netlink-raw `nlmsg_type`), its fixed header and its attribute set
+        /// (`#[derive(nlwire::Message)]`).
         pub mod msg {
             #(#items)*
         }
