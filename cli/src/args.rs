@@ -37,30 +37,76 @@ pub enum Command {
     Specs(SpecsArgs),
 }
 
-/// Output format.
+/// Output format (`-o`, `--output`): the same flag with the same values on every
+/// subcommand. `--json` is never an output flag: on `do` and `dump` it is the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// serde_json (the default when stdout is not a terminal).
+    /// serde_json.
     Json,
-    /// An indented tree (the default on a terminal).
+    /// Text for a person: an indented tree of messages, or the table of `families`,
+    /// `policy-check` and `specs`.
+    #[value(alias = "text", alias = "table")]
     Tree,
 }
 
 /// Output options shared by the subcommands that print decoded messages.
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args, Clone, Default)]
 pub struct OutputArgs {
-    /// Output format; by default a tree on a terminal and JSON otherwise.
-    #[arg(short = 'o', long = "output", value_enum)]
+    /// Output format: json, or tree (text); by default a tree on a terminal and JSON
+    /// otherwise.
+    #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
 }
 
 impl OutputArgs {
-    /// The format to print in (`--json` elsewhere on the command line forces JSON).
-    pub fn format(&self, json_flag: bool) -> crate::output::Format {
+    /// The format to print messages in: `-o`, else a tree on a terminal and JSON when
+    /// piped.
+    pub fn format(&self) -> crate::output::Format {
         crate::output::Format::choose(
-            json_flag || self.output == Some(OutputFormat::Json),
+            self.output == Some(OutputFormat::Json),
             self.output == Some(OutputFormat::Tree),
         )
+    }
+}
+
+/// Output options of the subcommands whose text form is a table (`families`,
+/// `policy-check`, `specs`): text unless `-o json`, piped or not.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TableOutputArgs {
+    /// Output format: tree (text, the default) or json.
+    #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub stray: StrayJson,
+}
+
+impl TableOutputArgs {
+    /// True for `-o json`.
+    pub fn json(&self) -> bool {
+        self.output == Some(OutputFormat::Json)
+    }
+}
+
+/// `--json` where it is not the request: accepted by the parser only to say what to
+/// write instead (it meant JSON output here before `-o json` took that job).
+#[derive(Debug, Args, Clone, Default)]
+pub struct StrayJson {
+    /// (Not an output flag: use `-o json`.)
+    #[arg(long = "json", hide = true)]
+    pub json: bool,
+}
+
+impl StrayJson {
+    /// A usage error when `--json` was given.
+    pub fn check(&self) -> crate::error::Result<()> {
+        if self.json {
+            return Err(crate::error::CliError::usage(
+                "--json is the request (a JSON object) and only `do` and `dump` take one; \
+                 for JSON output write `-o json`",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -81,30 +127,61 @@ pub struct FamiliesArgs {
     /// List every family's ops and their flags under the table.
     #[arg(long)]
     pub ops: bool,
-    /// Print JSON (everything, ops and groups included).
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub out: TableOutputArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub dirs: SpecDirArgs,
 }
 
+/// The network namespace to talk to the kernel in (`do`, `dump`, `monitor`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct NetnsArgs {
+    /// Network namespace by name, as `ip netns add NAME` made it (/run/netns/NAME).
+    #[arg(long = "netns", value_name = "NAME", conflicts_with = "netns_path")]
+    pub netns: Option<String>,
+    /// Network namespace by the path of its handle (/proc/PID/ns/net, a bind mount).
+    #[arg(long = "netns-path", value_name = "PATH")]
+    pub netns_path: Option<PathBuf>,
+}
+
+impl NetnsArgs {
+    /// The namespace the options name (the caller's own when none).
+    pub fn netns(&self) -> nlwire::sock::NetNs {
+        match (&self.netns, &self.netns_path) {
+            (Some(n), _) => nlwire::sock::NetNs::named(n),
+            (None, Some(p)) => nlwire::sock::NetNs::path(p),
+            (None, None) => nlwire::sock::NetNs::current(),
+        }
+    }
+}
+
 /// `do` and `dump`.
 #[derive(Debug, Args)]
 pub struct RequestArgs {
-    /// Spec: a built-in name (`nlctrl`, `ovs_flow`, ...), a YNL file path, or a family
-    /// name found in a spec directory.
+    /// Spec: a built-in name (`nlctrl`, `rt-link`, `ovs_flow`, ...), a YNL file path, or
+    /// a family name found in a spec directory.
     #[arg(long)]
     pub spec: String,
     /// Op name from the spec.
-    pub op: String,
+    #[arg(required = true)]
+    pub op: Option<String>,
     /// The request as a JSON object: fixed-header members and attributes by name
     /// (`@FILE` reads it from a file, `-` from standard input).
-    #[arg(long = "json", alias = "input", value_name = "JSON")]
-    pub input: Option<String>,
+    #[arg(
+        long = "json",
+        alias = "input",
+        value_name = "JSON",
+        num_args = 0..=1
+    )]
+    pub input: Option<Option<String>>,
     /// Extra NLM_F_* request flags for classic families: create, excl, replace, append.
     #[arg(long = "flag", value_enum)]
     pub flags: Vec<ReqFlag>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub ns: NetnsArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub out: OutputArgs,
@@ -138,18 +215,25 @@ pub struct MonitorArgs {
     /// Stop after this many notifications.
     #[arg(long)]
     pub count: Option<u64>,
-    /// Stop after this many seconds without a notification.
+    /// Stop after listening this long (seconds, fractions allowed), however many came:
+    /// success.
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
+    /// Fail after this many seconds without a notification.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
     /// Receive buffer size in bytes (default 4 MiB); a small one loses events sooner.
     #[arg(long, value_name = "BYTES")]
     pub rcvbuf: Option<usize>,
-    /// Print one JSON object per line.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub ns: NetnsArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub stray: StrayJson,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub dirs: SpecDirArgs,
@@ -167,12 +251,13 @@ pub struct DecodeArgs {
     /// Do not ask the live kernel for genetlink family ids the capture does not resolve.
     #[arg(long)]
     pub offline: bool,
-    /// Print one JSON object per message, one per line.
-    #[arg(long)]
-    pub json: bool,
+    // `-o json` prints one JSON object per message, one per line.
     #[command(flatten)]
     #[allow(missing_docs)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub stray: StrayJson,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub dirs: SpecDirArgs,
@@ -194,9 +279,9 @@ pub struct PolicyArgs {
     /// a mask) as a mismatch, not a note: for schemas meant to describe the kernel fully.
     #[arg(long)]
     pub strict: bool,
-    /// Print JSON.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub out: TableOutputArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub dirs: SpecDirArgs,
@@ -222,8 +307,27 @@ pub struct GenArgs {
 /// `specs`.
 #[derive(Debug, Args)]
 pub struct SpecsArgs {
-    /// Show the ops and multicast groups of this spec (name or path).
+    /// Describe this spec (name or path): its ops and multicast groups, or what the
+    /// options below ask for.
     pub spec: Option<String>,
+    /// List the attribute sets and their attributes: value, name, type, what they nest,
+    /// enum, struct, sub-message; only SET when given.
+    #[arg(long = "attrs", value_name = "SET", num_args = 0..=1, requires = "spec")]
+    pub attrs: Option<Option<String>>,
+    /// List the messages: each op's request and reply (message type, fixed header,
+    /// attributes) for do and dump, and the notifications and events.
+    #[arg(long = "messages", alias = "msgs", requires = "spec")]
+    pub messages: bool,
+    /// List the definitions: enums and flags with their values, structs with their
+    /// members' offsets and sizes, constants.
+    #[arg(long = "defs", requires = "spec")]
+    pub defs: bool,
+    /// List the ops (the default when nothing else is asked for).
+    #[arg(long = "ops", requires = "spec")]
+    pub ops: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub out: TableOutputArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub dirs: SpecDirArgs,

@@ -141,7 +141,7 @@ impl FamilyInfo {
         Ok(f)
     }
 
-    /// The JSON form printed by `families --json`.
+    /// The JSON form printed by `families -o json`.
     pub fn to_json(&self) -> Value {
         let ops: Vec<Value> = self
             .ops

@@ -3,19 +3,32 @@
 
 use nlwire::MsgBuf;
 use nlwire::consts::{GENL_ID_CTRL, NETLINK_GENERIC, NLM_F_REQUEST};
-use nlwire::sock::{Error as SockError, Socket};
+use nlwire::sock::{Error as SockError, NetNs, Socket, SocketOptions};
 use nlwire_schema::Family;
 
 use crate::error::{CliError, Result};
 use crate::genl::{CTRL_CMD_GETFAMILY, FamilyInfo};
 
-/// Opens a socket for netlink protocol `proto`.
+/// Opens a socket for netlink protocol `proto` in the caller's network namespace.
 pub fn open(proto: u32) -> Result<Socket> {
-    Socket::open(proto as i32).map_err(|e| {
-        CliError::failure(format!(
-            "cannot open a netlink socket (protocol {proto}): {e}"
-        ))
-    })
+    open_in(proto, &NetNs::current())
+}
+
+/// Opens a socket for netlink protocol `proto` in network namespace `ns`.
+pub fn open_in(proto: u32, ns: &NetNs) -> Result<Socket> {
+    SocketOptions::new(proto as i32)
+        .netns(ns.clone())
+        .open()
+        .map_err(|e| {
+            let place = match ns {
+                NetNs::Current => String::new(),
+                NetNs::Path(p) => format!(" in network namespace {}", p.display()),
+                NetNs::Fd(_) => " in the given network namespace".to_string(),
+            };
+            CliError::failure(format!(
+                "cannot open a netlink socket (protocol {proto}){place}: {e}"
+            ))
+        })
 }
 
 /// The `nlmsg_type` of `fam`'s requests: its genetlink family id (asked of nlctrl), or

@@ -18,7 +18,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// `--json` wins, then `--tree`; otherwise a tree on a terminal and JSON when piped.
+    /// `-o json` wins, then `-o tree`; otherwise a tree on a terminal and JSON when piped.
     pub fn choose(json: bool, tree: bool) -> Format {
         if json {
             Format::Json

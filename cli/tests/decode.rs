@@ -160,7 +160,7 @@ fn epb(d: &[u8]) -> Vec<u8> {
     block(6, &e)
 }
 
-/// Runs `decode --json` with the test specs and returns the status and one JSON value per
+/// Runs `decode -o json` with the test specs and returns the status and one JSON value per
 /// line.
 fn decode(file: &std::path::Path, extra: &[&str]) -> (std::process::Output, Vec<Value>) {
     decode_with(file, &test_specs(), extra)
@@ -176,7 +176,8 @@ fn decode_with(
     let mut args = vec![
         "decode",
         file.to_str().unwrap(),
-        "--json",
+        "-o",
+        "json",
         "--spec-dir",
         &dir,
         "--offline",
@@ -384,7 +385,14 @@ fn malformed_messages_are_flagged_with_the_codec_error() {
     // Family ids come from the live kernel here (no nlctrl messages in this capture).
     let (o, lines2) = {
         let dir = test_specs().display().to_string();
-        let o = nlwire(&["decode", p.to_str().unwrap(), "--json", "--spec-dir", &dir]);
+        let o = nlwire(&[
+            "decode",
+            p.to_str().unwrap(),
+            "-o",
+            "json",
+            "--spec-dir",
+            &dir,
+        ]);
         let l: Vec<Value> = stdout(&o)
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())

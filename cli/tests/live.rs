@@ -26,7 +26,7 @@ fn families_lists_the_kernels_genl_families() {
             "{name} missing:\n{text}"
         );
     }
-    let v = json_ok(&["families", "--json"]);
+    let v = json_ok(&["families", "-o", "json"]);
     let all = v.as_array().unwrap();
     let ctrl = all.iter().find(|f| f["name"] == "nlctrl").unwrap();
     assert_eq!(ctrl["id"], 16);
@@ -306,7 +306,7 @@ fn policy_check_netdev() {
 /// Linux 7.2 and has it too. That is the one difference allowed. Returns true when
 /// policy-check found it (see `napi_set_busy_poll_is_refused_where_policy_check_says_so`).
 fn check_policy_check_netdev(spec: &str) -> bool {
-    let o = nlwire(&["policy-check", "--spec", spec, "--json"]);
+    let o = nlwire(&["policy-check", "--spec", spec, "-o", "json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["compared"].as_u64().unwrap() > 10, "{v}");
     let mismatches: Vec<(String, String)> = v["rows"]
@@ -406,10 +406,10 @@ fn policy_check_nlctrl() {
 
 /// policy-check of an nlctrl spec that states no bound on family-name.
 fn check_policy_check_unbounded_nlctrl(k: &str) {
-    let v = json_ok(&["policy-check", "--spec", k, "--json"]);
+    let v = json_ok(&["policy-check", "--spec", k, "-o", "json"]);
     assert_eq!(v["mismatches"], 0, "{v}");
     assert_eq!(v["notes"], 3, "{v}");
-    let o = nlwire(&["policy-check", "--spec", k, "--json", "--strict"]);
+    let o = nlwire(&["policy-check", "--spec", k, "-o", "json", "--strict"]);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     for r in v["rows"].as_array().unwrap() {
@@ -426,7 +426,7 @@ fn monitor_prints_link_notifications_in_a_fresh_netns() {
     // In a new network namespace: start the monitor, then toggle lo until it has seen
     // one notification.
     let script = format!(
-        "{bin} monitor --spec {spec} --group rtnlgrp-link --count 1 --timeout 20 --json & P=$!; \
+        "{bin} monitor --spec {spec} --group rtnlgrp-link --count 1 --timeout 20 -o json & P=$!; \
          while kill -0 $P 2>/dev/null; do ip link set lo down; ip link set lo up; sleep 0.2; done; wait $P",
         bin = env!("CARGO_BIN_EXE_nlwire"),
         spec = test_spec("rt-link"),
@@ -448,7 +448,7 @@ fn monitor_reports_lost_events_and_keeps_listening() {
     let out = common::tmp("monitor-lost.out");
     let err = common::tmp("monitor-lost.err");
     let script = format!(
-        "{bin} monitor --spec {spec} --group rtnlgrp-link --rcvbuf 4096 --timeout 3 --json 2>{err} \
+        "{bin} monitor --spec {spec} --group rtnlgrp-link --rcvbuf 4096 --timeout 3 -o json 2>{err} \
            | (sleep 3; cat) >{out} & \
          sleep 0.5; for i in $(seq 1 100); do ip link add a$i type veth peer name b$i; done; \
          sleep 4; ip link set lo up; wait",
@@ -640,4 +640,260 @@ fn kernel_specs_against_the_live_kernel() {
 #[nlwire_testkit::test(root, kernel_specs)]
 fn kernel_specs_napi_set_busy_poll() {
     check_napi_set_busy_poll(&kernel_spec("netdev"));
+}
+
+/// One meaning per flag: `--json` is the request (do, dump), `-o json` the output format
+/// everywhere.
+#[test]
+fn json_is_the_request_and_o_json_the_output_everywhere() {
+    let spec = test_spec("netdev");
+    // `--json` without a request says what to write for JSON output.
+    let o = nlwire(&["dump", "--spec", &spec, "dev-get", "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--json is the request") && stderr(&o).contains("-o json"),
+        "{}",
+        stderr(&o)
+    );
+    for args in [
+        vec!["families", "--json"],
+        vec!["policy-check", "--spec", "nlctrl", "--json"],
+        vec!["specs", "--json"],
+        vec!["decode", "/nonexistent.pcap", "--json"],
+        vec!["monitor", "--spec", &spec, "--group", "mgmt", "--json"],
+    ] {
+        let o = nlwire(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("for JSON output write `-o json`"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // `-o json` (and `--output json`) on every subcommand that prints.
+    assert!(json_ok(&["families", "-o", "json"]).is_array());
+    assert!(json_ok(&["families", "--output", "json"]).is_array());
+    assert!(json_ok(&["dump", "--spec", &spec, "dev-get", "-o", "json"]).is_array());
+    assert_eq!(
+        json_ok(&["policy-check", "--spec", "nlctrl", "-o", "json"])["family"],
+        "nlctrl"
+    );
+    assert!(json_ok(&["specs", "-o", "json"]).is_array());
+    assert_eq!(
+        json_ok(&["specs", "rt-link", "-o", "json"])["family"],
+        "rt-link"
+    );
+    // Text forms: a table by default even when piped, for the table commands.
+    let o = nlwire(&["families", "-o", "tree"]);
+    assert!(stdout(&o).starts_with("  ID  NAME"), "{}", stdout(&o));
+    assert!(stdout(&nlwire(&["families"])).starts_with("  ID  NAME"));
+}
+
+#[test]
+fn specs_lists_attributes_messages_and_definitions() {
+    // The built-in rt-addr: its set, with types in words.
+    let o = nlwire(&["specs", "rt-addr", "--attrs"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("attribute set addr-attrs:"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["2", "local", "binary,", "shown", "as", "ipv4-or-v6"]),
+        "{text}"
+    );
+    assert!(
+        text.contains("cacheinfo") && text.contains("struct ifa-cacheinfo"),
+        "{text}"
+    );
+    assert!(!text.contains("ops:"), "only what was asked: {text}");
+    // Messages: request and reply types, fixed header, attributes.
+    let text = stdout(&nlwire(&["specs", "rt-addr", "--messages"]));
+    assert!(
+        text.contains("  getaddr dump request (type 22, ifaddrmsg): target-netnsid"),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(
+            |l| l.starts_with("  getaddr dump reply (type 20, ifaddrmsg): ") && l.contains("local")
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("newaddr-ntf notify (type 20, ifaddrmsg, group rtnlgrp-ipv4-ifaddr)"),
+        "{text}"
+    );
+    // A genetlink family: command numbers.
+    let text = stdout(&nlwire(&["specs", "nlctrl", "--messages"]));
+    assert!(
+        text.contains("getfamily do reply (cmd 1): family-name, family-id"),
+        "{text}"
+    );
+    // One set, as JSON, from a spec file.
+    let v = json_ok(&[
+        "specs",
+        &test_spec("nftables"),
+        "--attrs",
+        "hook-attrs",
+        "-o",
+        "json",
+    ]);
+    let sets = v["attribute-sets"].as_array().unwrap();
+    assert_eq!(sets.len(), 1);
+    assert_eq!(sets[0]["name"], "hook-attrs");
+    assert_eq!(
+        sets[0]["attributes"][0],
+        serde_json::json!({"value": 1, "name": "num", "type": "u32", "enum": "inet-hook",
+                           "byte-order": "big-endian"})
+    );
+    // Definitions: struct layout and enum values.
+    let text = stdout(&nlwire(&["specs", &test_spec("nftables"), "--defs"]));
+    assert!(text.contains("  struct nfgenmsg (4 bytes):"), "{text}");
+    assert!(
+        text.contains("@2   res-id               u16 big-endian"),
+        "{text}"
+    );
+    assert!(
+        text.contains("enum nfproto: unspec=0 inet=1 ipv4=2"),
+        "{text}"
+    );
+    // Messages with 0x-style types, as JSON.
+    let v = json_ok(&["specs", &test_spec("nftables"), "--messages", "-o", "json"]);
+    let m = v["messages"].as_array().unwrap();
+    let get = m
+        .iter()
+        .find(|x| x["op"] == "gettable" && x["kind"] == "dump" && x["direction"] == "reply")
+        .unwrap();
+    assert_eq!(get["type"], 0xa00);
+    assert_eq!(get["fixed-header"], "nfgenmsg");
+    // A set the spec does not have.
+    let o = nlwire(&["specs", "rt-addr", "--attrs", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("has no attribute set \"nope\" (sets: addr-attrs)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn monitor_stops_after_its_duration() {
+    // netdev's mgmt group is quiet here; the monitor ends with success on time.
+    let spec = test_spec("netdev");
+    let t = std::time::Instant::now();
+    let o = nlwire(&[
+        "monitor",
+        "--spec",
+        &spec,
+        "--group",
+        "mgmt",
+        "--duration",
+        "0.7",
+        "-o",
+        "json",
+    ]);
+    let took = t.elapsed();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(took >= std::time::Duration::from_millis(700), "{took:?}");
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+    let o = nlwire(&[
+        "monitor",
+        "--spec",
+        &spec,
+        "--group",
+        "mgmt",
+        "--duration",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("positive number of seconds"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[nlwire_testkit::test(root)]
+fn monitor_duration_and_count_with_events_in_a_fresh_netns() {
+    // Changes of lo every 0.1 s: a 1.5 s monitor prints several and ends with success;
+    // --count 3 stops after exactly three.
+    let script = format!(
+        "{bin} monitor --spec rt-link --group rtnlgrp-link --duration 1.5 -o json & P=$!; \
+         while kill -0 $P 2>/dev/null; do ip link set lo down; ip link set lo up; sleep 0.1; done; wait $P",
+        bin = env!("CARGO_BIN_EXE_nlwire"),
+    );
+    let o = netns::command("sh").args(["-c", &script]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let n = stdout(&o).lines().count();
+    assert!(n >= 2, "{}", stdout(&o));
+    let script = format!(
+        "{bin} monitor --spec rt-link --group rtnlgrp-link --count 3 --duration 30 -o json & P=$!; \
+         while kill -0 $P 2>/dev/null; do ip link set lo down; ip link set lo up; sleep 0.1; done; wait $P",
+        bin = env!("CARGO_BIN_EXE_nlwire"),
+    );
+    let o = netns::command("sh").args(["-c", &script]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 3, "{}", stdout(&o));
+}
+
+/// Attributes the spec does not know are shown (`"#<type>"`), never dropped: the
+/// getlink dump decoded with the small test rt-link spec has, for every attribute the
+/// built-in spec names but the test spec lacks, a `#<value>` entry.
+#[test]
+fn unknown_attributes_are_shown_not_dropped() {
+    let small = json_ok(&[
+        "dump",
+        "--spec",
+        &test_spec("rt-link"),
+        "getlink",
+        "-o",
+        "json",
+    ]);
+    let full = json_ok(&["dump", "--spec", "rt-link", "getlink", "-o", "json"]);
+    let builtin = nlwire_schema::builtin::load("rt-link").unwrap().unwrap();
+    let set = builtin.set("link-attrs").unwrap();
+    let test = nlwire_schema::load(test_spec("rt-link")).unwrap();
+    let test_set = test.set("link-attrs").unwrap();
+    let header = [
+        "ifi-family",
+        "ifi-type",
+        "ifi-index",
+        "ifi-flags",
+        "ifi-change",
+    ];
+    let lo = |v: &Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["ifi-index"] == 1)
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .clone()
+    };
+    let (small, full) = (lo(&small), lo(&full));
+    let mut unknown = 0;
+    for key in full.keys() {
+        if header.contains(&key.as_str()) {
+            continue;
+        }
+        let value = match key.strip_prefix('#') {
+            Some(n) => n.parse::<u16>().unwrap(),
+            None => set.attr(key).unwrap().value,
+        };
+        match test_set.attr_by_value(value) {
+            Some(a) => assert!(small.contains_key(&a.name), "{key} ({value}) missing"),
+            None => {
+                unknown += 1;
+                let k = format!("#{value}");
+                assert!(small.contains_key(&k), "{key} ({value}) dropped: {small:?}");
+            }
+        }
+    }
+    assert!(
+        unknown >= 3,
+        "the test spec lacks stats, stats64, af-spec: {small:?}"
+    );
+    // IFLA_STATS (7): shown as hex, 24 u32 counters.
+    assert_eq!(small["#7"].as_str().unwrap().len(), 2 * 96, "{small:?}");
 }

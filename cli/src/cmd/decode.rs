@@ -28,8 +28,9 @@ use crate::output::{Format, emit};
 use crate::specs::{self, search_dirs};
 use crate::tree;
 
-/// Decodes the capture and prints one entry per message (JSON Lines with `--json`).
+/// Decodes the capture and prints one entry per message (JSON Lines with `-o json`).
 pub fn run(a: &DecodeArgs) -> Result<()> {
+    a.stray.check()?;
     let bytes = std::fs::read(&a.file)
         .map_err(|e| CliError::usage(format!("cannot read {}: {e}", a.file.display())))?;
     let records = capture::records(&bytes)
@@ -39,7 +40,7 @@ pub fn run(a: &DecodeArgs) -> Result<()> {
     if !a.offline {
         dec.ask_kernel(&records);
     }
-    let format = a.out.format(a.json);
+    let format = a.out.format();
     let (mut messages, mut problems) = (0usize, 0usize);
     for r in &records {
         let entries = dec.entries(r);

@@ -10,8 +10,9 @@ use crate::net;
 use crate::output::{emit, progress};
 use crate::specs::{for_family, search_dirs};
 
-/// Lists the families (a table, or JSON with `--json`).
+/// Lists the families (a table, or JSON with `-o json`).
 pub fn run(a: &FamiliesArgs) -> Result<()> {
+    a.out.stray.check()?;
     let pb = progress("nlctrl getfamily");
     let mut all = net::families(&mut || pb.inc(1))?;
     pb.finish_and_clear();
@@ -24,7 +25,7 @@ pub fn run(a: &FamiliesArgs) -> Result<()> {
             )));
         }
     }
-    if a.json {
+    if a.out.json() {
         let v: Vec<Value> = all.iter().map(FamilyInfo::to_json).collect();
         emit(&serde_json::to_string_pretty(&Value::Array(v)).unwrap_or_default());
         return Ok(());

@@ -1,12 +1,14 @@
 //! `nlwire monitor`: join multicast groups and print each notification, decoded by the
-//! spec, until interrupted (Ctrl-C ends the process; output is flushed per line) or
-//! `--count` notifications. A receive-buffer overrun (ENOBUFS) is reported as lost
-//! events and listening goes on.
+//! spec, until interrupted (Ctrl-C ends the process; output is flushed per line), after
+//! `--count` notifications or `--duration` seconds. A receive-buffer overrun (ENOBUFS)
+//! is reported as lost events and listening goes on.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use nlwire::MsgKind;
 use nlwire::sock::{Error as SockError, Listener, Socket};
+
+use crate::net;
 use nlwire_schema::{Family, Op};
 use serde_json::json;
 
@@ -19,19 +21,26 @@ use crate::tree;
 
 /// Listens and prints.
 pub fn run(a: &MonitorArgs) -> Result<()> {
+    a.stray.check()?;
+    let duration = match a.duration {
+        Some(d) if !(d.is_finite() && d > 0.0) => {
+            return Err(CliError::usage(format!(
+                "--duration takes a positive number of seconds, not {d}"
+            )));
+        }
+        Some(d) => Some(Duration::from_secs_f64(d)),
+        None => None,
+    };
     let fam = resolve(&a.spec, &search_dirs(&a.dirs.spec_dirs))?;
     let proto = fam.netlink_protocol();
-    let mut sock = Socket::open(proto as i32)
-        .map_err(|e| CliError::failure(format!("cannot open a netlink socket: {e}")))?;
+    let mut sock = net::open_in(proto, &a.ns.netns())?;
     let (family_id, groups) = group_ids(&mut sock, &fam, &a.groups)?;
     if let Some(b) = a.rcvbuf {
         sock.set_rcvbuf(b)
             .map_err(|e| CliError::failure(format!("cannot set the receive buffer: {e}")))?;
     }
-    if let Some(t) = a.timeout {
-        sock.set_read_timeout(Some(Duration::from_secs(t.max(1))))
-            .map_err(|e| CliError::failure(format!("cannot set the timeout: {e}")))?;
-    }
+    let timeout = a.timeout.map(|t| Duration::from_secs(t.max(1)));
+    let deadline = duration.map(|d| Instant::now() + d);
     let mut l = Listener::new(sock);
     for g in &groups {
         l.join(*g)
@@ -42,10 +51,26 @@ pub fn run(a: &MonitorArgs) -> Result<()> {
         fam.name,
         a.groups.join(", ")
     );
-    let format = a.out.format(a.json);
+    let format = a.out.format();
     let mut seen = 0u64;
     let mut lost = 0u64;
+    let mut last = Instant::now();
     loop {
+        // Wait no longer than the timeout, nor past the end of the duration.
+        let now = Instant::now();
+        let left = deadline.map(|d| d.saturating_duration_since(now));
+        if left.is_some_and(|l| l.is_zero()) {
+            return Ok(());
+        }
+        let quiet = timeout.map(|t| t.saturating_sub(now - last));
+        let wait = match (quiet, left) {
+            (Some(q), Some(l)) => Some(q.min(l)),
+            (q, l) => q.or(l),
+        };
+        // A zero SO_RCVTIMEO would mean "forever".
+        l.socket_mut()
+            .set_read_timeout(wait.map(|w| w.max(Duration::from_millis(1))))
+            .map_err(|e| CliError::failure(format!("cannot set the timeout: {e}")))?;
         let dg = match l.recv() {
             Ok(dg) => dg,
             Err(SockError::LostEvents) => {
@@ -59,11 +84,18 @@ pub fn run(a: &MonitorArgs) -> Result<()> {
                 }
                 continue;
             }
-            Err(e) if e.errno() == Some(11) && a.timeout.is_some() => {
-                return Err(CliError::failure(format!(
-                    "no notification within {} s ({seen} received)",
-                    a.timeout.unwrap_or_default()
-                )));
+            Err(e) if e.errno() == Some(11) && wait.is_some() => {
+                let now = Instant::now();
+                if deadline.is_some_and(|d| now >= d) {
+                    return Ok(());
+                }
+                if timeout.is_some_and(|t| now - last >= t) {
+                    return Err(CliError::failure(format!(
+                        "no notification within {} s ({seen} received)",
+                        a.timeout.unwrap_or_default()
+                    )));
+                }
+                continue;
             }
             Err(e) => {
                 return Err(CliError::failure(format!(
@@ -71,6 +103,7 @@ pub fn run(a: &MonitorArgs) -> Result<()> {
                 )));
             }
         };
+        last = Instant::now();
         for m in dg.messages() {
             let m = match m {
                 Ok(m) => m,

@@ -74,6 +74,7 @@ pub struct Row {
 
 /// Runs the check and prints the table (or JSON).
 pub fn run(a: &PolicyArgs) -> Result<()> {
+    a.out.stray.check()?;
     let fam = resolve(&a.spec, &search_dirs(&a.dirs.spec_dirs))?;
     if !fam.protocol.is_genetlink() {
         return Err(CliError::usage(format!(
@@ -107,7 +108,7 @@ pub fn run(a: &PolicyArgs) -> Result<()> {
         .count();
     let notes = rows.iter().filter(|r| r.verdict == Verdict::Note).count();
     let compared = rows.len();
-    if a.json {
+    if a.out.json() {
         let v: Vec<Value> = rows
             .iter()
             .map(|r| {

@@ -10,32 +10,46 @@ use nlwire_schema::{Family, Op};
 use serde_json::{Map, Value};
 
 use crate::args::{ReqFlag, RequestArgs};
-use crate::codec::message::{Decoded, build_request, decode_msg, headers_len, struct_size};
+use crate::codec::message::{
+    Decoded, Request, build_request, decode_msg, headers_len, struct_size,
+};
 use crate::error::{CliError, Result};
 use crate::extack::explain;
 use crate::output::{Format, print, progress};
 use crate::specs::{resolve, search_dirs};
 use crate::{net, tree};
 
+/// What `--json` without a value gets: it is the request, not an output switch.
+const JSON_NEEDS_A_VALUE: &str = "--json is the request and takes a JSON object \
+     (`--json '{\"ifindex\": 1}'`, `--json @FILE`, `--json -`); for JSON output write `-o json`";
+
 /// Runs `do` (`dump == false`) or `dump`.
 pub fn run(a: &RequestArgs, dump: bool) -> Result<()> {
     let fam = resolve(&a.spec, &search_dirs(&a.dirs.spec_dirs))?;
-    let op = find_op(&fam, &a.op, dump)?;
-    let input = parse_input(a.input.as_deref())?;
-    let mut flags = NLM_F_REQUEST | if dump { 0 } else { NLM_F_ACK };
+    let mut extra = 0;
     for f in &a.flags {
-        flags |= match f {
+        extra |= match f {
             ReqFlag::Create => NLM_F_CREATE,
             ReqFlag::Excl => NLM_F_EXCL,
             ReqFlag::Replace => NLM_F_REPLACE,
             ReqFlag::Append => NLM_F_APPEND,
         };
     }
-    let mut sock = net::open(fam.netlink_protocol())?;
+    let Some(op_name) = a.op.as_deref() else {
+        return Err(CliError::usage("name the op to send"));
+    };
+    let op = find_op(&fam, op_name, dump)?;
+    let input = match &a.input {
+        None => Map::new(),
+        Some(None) => return Err(CliError::usage(JSON_NEEDS_A_VALUE)),
+        Some(Some(t)) => parse_input(Some(t))?,
+    };
+    let flags = NLM_F_REQUEST | if dump { 0 } else { NLM_F_ACK } | extra;
+    let mut sock = net::open_in(fam.netlink_protocol(), &a.ns.netns())?;
     let id = net::family_id(&mut sock, &fam)?;
     let req = build_request(&fam, op, id, flags, &input)
         .map_err(|e| CliError::usage(format!("cannot encode the request: {e}")))?;
-    let format = a.out.format(false);
+    let format = a.out.format();
     let mut replies = Vec::new();
     let mut problems = 0;
     let mut keep = |d: Decoded| {
@@ -73,11 +87,7 @@ pub fn run(a: &RequestArgs, dump: bool) -> Result<()> {
             return Err(e);
         }
     } else {
-        let mut b = MsgBuf::with_capacity(req.bytes.len());
-        b.put(&req.bytes);
-        let mut txn = Transaction::with_request(b);
-        txn.set_attrs_at(headers_len(&fam) + struct_size(&fam, op.fixed_header));
-        txn.set_reply_capacity(32 << 10);
+        let mut txn = transaction(&fam, op, &req);
         let reply = sock
             .transact(&mut txn)
             .map_err(|e| explain(&e, &fam, op, &req))?;
@@ -95,6 +105,16 @@ pub fn run(a: &RequestArgs, dump: bool) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The transaction that sends `req` (an op of `fam`) and collects its reply.
+fn transaction(fam: &Family, op: &Op, req: &Request) -> Transaction {
+    let mut b = MsgBuf::with_capacity(req.bytes.len());
+    b.put(&req.bytes);
+    let mut txn = Transaction::with_request(b);
+    txn.set_attrs_at(headers_len(fam) + struct_size(fam, op.fixed_header));
+    txn.set_reply_capacity(32 << 10);
+    txn
 }
 
 /// The op named `name`, checked to have the requested mode.
