@@ -165,7 +165,7 @@ pub struct RequestArgs {
     #[arg(long)]
     pub spec: String,
     /// Op name from the spec.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "multi")]
     pub op: Option<String>,
     /// The request as a JSON object: fixed-header members and attributes by name
     /// (`@FILE` reads it from a file, `-` from standard input).
@@ -173,9 +173,20 @@ pub struct RequestArgs {
         long = "json",
         alias = "input",
         value_name = "JSON",
-        num_args = 0..=1
+        num_args = 0..=1,
+        conflicts_with = "multi"
     )]
     pub input: Option<Option<String>>,
+    /// `do` only: one operation of a batch, its op name and request (JSON as for
+    /// `--json`); repeat it for each. All go to the kernel in one datagram and each gets
+    /// its own result. nftables changes need `batch-begin` first and `batch-end` last.
+    #[arg(
+        long = "multi",
+        num_args = 2,
+        value_names = ["OP", "JSON"],
+        conflicts_with = "op"
+    )]
+    pub multi: Vec<String>,
     /// Extra NLM_F_* request flags for classic families: create, excl, replace, append.
     #[arg(long = "flag", value_enum)]
     pub flags: Vec<ReqFlag>,

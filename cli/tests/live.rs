@@ -897,3 +897,75 @@ fn unknown_attributes_are_shown_not_dropped() {
     // IFLA_STATS (7): shown as hex, 24 u32 counters.
     assert_eq!(small["#7"].as_str().unwrap().len(), 2 * 96, "{small:?}");
 }
+
+#[test]
+fn multi_sends_several_operations_with_one_result_each() {
+    let v = json_ok_status(
+        &[
+            "do",
+            "--spec",
+            "nlctrl",
+            "--multi",
+            "getfamily",
+            r#"{"family-name": "nlctrl"}"#,
+            "--multi",
+            "getfamily",
+            r#"{"family-name": "nlwire-no-such"}"#,
+            "--multi",
+            "getfamily",
+            r#"{"family-name": "netdev"}"#,
+            "-o",
+            "json",
+        ],
+        1,
+    );
+    let r = v.as_array().unwrap();
+    assert_eq!(r.len(), 3);
+    assert_eq!(r[0]["op"], "getfamily");
+    assert_eq!(r[0]["reply"]["family-id"], 16);
+    assert_eq!(r[1]["errno"], 2);
+    assert!(
+        r[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("No such file or directory (ENOENT"),
+        "{r:?}"
+    );
+    assert_eq!(r[2]["reply"]["family-name"], "netdev");
+    // Usage errors: an unknown op stops everything before sending; dump has no --multi;
+    // an op name and --multi together.
+    let o = nlwire(&[
+        "do",
+        "--spec",
+        "nlctrl",
+        "--multi",
+        "getfamily",
+        "{}",
+        "--multi",
+        "nope",
+        "{}",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("has no op \"nope\""), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let o = nlwire(&["dump", "--spec", "nlctrl", "--multi", "getfamily", "{}"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nlwire do --multi"), "{}", stderr(&o));
+    let o = nlwire(&[
+        "do",
+        "--spec",
+        "nlctrl",
+        "getfamily",
+        "--multi",
+        "getfamily",
+        "{}",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// Runs `nlwire`, expects exit code `code` and JSON on stdout.
+fn json_ok_status(args: &[&str], code: i32) -> Value {
+    let o = nlwire(args);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}

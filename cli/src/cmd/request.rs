@@ -35,8 +35,18 @@ pub fn run(a: &RequestArgs, dump: bool) -> Result<()> {
             ReqFlag::Append => NLM_F_APPEND,
         };
     }
+    if !a.multi.is_empty() {
+        if dump {
+            return Err(CliError::usage(
+                "--multi sends do requests in one batch; write `nlwire do --multi OP JSON ...`",
+            ));
+        }
+        return run_multi(a, &fam, extra);
+    }
     let Some(op_name) = a.op.as_deref() else {
-        return Err(CliError::usage("name the op to send"));
+        return Err(CliError::usage(
+            "name the op to send (or give --multi OP JSON)",
+        ));
     };
     let op = find_op(&fam, op_name, dump)?;
     let input = match &a.input {
@@ -115,6 +125,211 @@ fn transaction(fam: &Family, op: &Op, req: &Request) -> Transaction {
     txn.set_attrs_at(headers_len(fam) + struct_size(fam, op.fixed_header));
     txn.set_reply_capacity(32 << 10);
     txn
+}
+
+/// `NETLINK_NETFILTER`.
+const NETLINK_NETFILTER: u32 = 12;
+/// `NFNL_MSG_BATCH_BEGIN` (`NLMSG_MIN_TYPE`).
+const NFNL_MSG_BATCH_BEGIN: u16 = 0x10;
+/// `NFNL_MSG_BATCH_END`.
+const NFNL_MSG_BATCH_END: u16 = 0x11;
+
+/// Which nfnetlink batch marker `op` sends, if any: `Some(true)` for
+/// `NFNL_MSG_BATCH_BEGIN`, `Some(false)` for `NFNL_MSG_BATCH_END`.
+fn batch_marker(fam: &Family, op: &Op) -> Option<bool> {
+    if fam.protocol.is_genetlink() || fam.protonum != Some(NETLINK_NETFILTER) {
+        return None;
+    }
+    match op.req_value {
+        Some(NFNL_MSG_BATCH_BEGIN) => Some(true),
+        Some(NFNL_MSG_BATCH_END) => Some(false),
+        _ => None,
+    }
+}
+
+/// What became of one operation of a `--multi` batch.
+enum Outcome {
+    /// Done: the decoded reply (`null` for an ACK or no reply).
+    Done(Value),
+    /// Refused: errno (when the kernel gave one) and the explanation.
+    Failed(Option<i32>, String),
+    /// Accepted, but inside an nfnetlink transaction that another operation made the
+    /// kernel abort: not applied.
+    Aborted,
+}
+
+/// `do --multi`: every operation built first (a usage error stops everything before
+/// anything is sent), then all sent in one `sendmsg`, so that the kernel sees them in
+/// one datagram (what an nftables transaction, `batch-begin` ... `batch-end`, needs),
+/// each with `NLM_F_ACK` and its own result.
+///
+/// nfnetlink's batch markers go without `NLM_F_ACK` (kernels before 6.10 never answer
+/// them; later ones answer `batch-end` only when the transaction commits), and when an
+/// operation between them fails the kernel aborts the whole transaction: the others are
+/// then reported as aborted, not as done, although the kernel acknowledged them.
+fn run_multi(a: &RequestArgs, fam: &Family, extra: u16) -> Result<()> {
+    let mut ops = Vec::with_capacity(a.multi.len() / 2);
+    for pair in a.multi.chunks(2) {
+        let [name, json] = pair else {
+            return Err(CliError::usage("--multi takes two values: OP and JSON"));
+        };
+        let op = find_op(fam, name, false)?;
+        let input = if json.trim().is_empty() {
+            Map::new()
+        } else {
+            parse_input(Some(json))?
+        };
+        ops.push((op, input));
+    }
+    let mut sock = net::open_in(fam.netlink_protocol(), &a.ns.netns())?;
+    let id = net::family_id(&mut sock, fam)?;
+    let mut reqs = Vec::with_capacity(ops.len());
+    for (i, (op, input)) in ops.iter().enumerate() {
+        let flags = match batch_marker(fam, op) {
+            Some(_) => NLM_F_REQUEST,
+            None => NLM_F_REQUEST | NLM_F_ACK | extra,
+        };
+        let req = build_request(fam, op, id, flags, input).map_err(|e| {
+            CliError::usage(format!(
+                "cannot encode operation {} ({}): {e}",
+                i + 1,
+                op.name
+            ))
+        })?;
+        reqs.push(req);
+    }
+    let mut txns: Vec<Transaction> = ops
+        .iter()
+        .zip(&reqs)
+        .map(|((op, _), req)| transaction(fam, op, req))
+        .collect();
+    // One datagram: the page-size cap on a batch does not apply.
+    sock.set_max_batch(Some(txns.len()));
+    if let Err(e) = sock.transact_multiple(&mut txns) {
+        eprintln!("warning: the batch did not complete: {e}");
+    }
+    let mut problems = 0;
+    let mut outcomes = Vec::with_capacity(txns.len());
+    for (((op, _), req), txn) in ops.iter().zip(&reqs).zip(&txns) {
+        outcomes.push(match txn.result() {
+            Ok(reply) => {
+                if let Some(w) = reply.warning() {
+                    eprintln!("warning from the kernel ({}): {w}", op.name);
+                }
+                let mut bodies = Vec::new();
+                for m in reply.messages() {
+                    let d = decode_msg(fam, &m, Some(op));
+                    problems += d.problems.len();
+                    for p in &d.problems {
+                        eprintln!("warning: malformed reply attribute ({}) {p}", op.name);
+                    }
+                    bodies.push(body(d));
+                }
+                Outcome::Done(match bodies.len() {
+                    0 => Value::Null,
+                    1 => bodies.pop().unwrap_or_default(),
+                    _ => Value::Array(bodies),
+                })
+            }
+            Err(e) => Outcome::Failed(e.errno(), explain(&e, fam, op, req).message),
+        });
+    }
+    // nfnetlink transactions: begin .. end (or the last operation).
+    let mut i = 0;
+    let mut aborted_any = false;
+    while i < ops.len() {
+        if batch_marker(fam, ops[i].0) != Some(true) {
+            i += 1;
+            continue;
+        }
+        let end = (i + 1..ops.len())
+            .find(|&j| batch_marker(fam, ops[j].0) == Some(false))
+            .unwrap_or(ops.len() - 1);
+        if outcomes[i..=end]
+            .iter()
+            .any(|o| matches!(o, Outcome::Failed(..)))
+        {
+            aborted_any = true;
+            for o in &mut outcomes[i..=end] {
+                if matches!(o, Outcome::Done(_)) {
+                    *o = Outcome::Aborted;
+                }
+            }
+        }
+        i = end + 1;
+    }
+    let results: Vec<Value> = ops
+        .iter()
+        .zip(&outcomes)
+        .map(|((op, _), o)| {
+            let mut r = Map::new();
+            r.insert("op".into(), Value::String(op.name.clone()));
+            match o {
+                Outcome::Done(v) => {
+                    r.insert("reply".into(), v.clone());
+                }
+                Outcome::Failed(errno, text) => {
+                    if let Some(n) = errno {
+                        r.insert("errno".into(), Value::from(*n));
+                    }
+                    r.insert("error".into(), Value::String(text.clone()));
+                }
+                Outcome::Aborted => {
+                    r.insert("aborted".into(), Value::Bool(true));
+                }
+            }
+            Value::Object(r)
+        })
+        .collect();
+    let format = a.out.format();
+    match format {
+        Format::Json => print(format, &Value::Array(results.clone())),
+        Format::Tree => {
+            for r in &results {
+                let name = r["op"].as_str().unwrap_or_default();
+                if let Some(e) = r.get("error").and_then(Value::as_str) {
+                    crate::output::emit(&format!("{name}: error: {e}"));
+                    continue;
+                }
+                if r.get("aborted").is_some() {
+                    crate::output::emit(&format!(
+                        "{name}: aborted (the transaction failed; not applied)"
+                    ));
+                    continue;
+                }
+                match r.get("reply") {
+                    Some(Value::Null) | None => crate::output::emit(&format!("{name}: ok")),
+                    Some(v) => {
+                        crate::output::emit(&format!("{name}:"));
+                        for line in tree::render(v).lines() {
+                            crate::output::emit(&format!("  {line}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let failed = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Failed(..)))
+        .count();
+    if failed > 0 {
+        return Err(CliError::failure(format!(
+            "{failed} of {} operation(s) failed{}",
+            results.len(),
+            if aborted_any {
+                "; the kernel aborted the transaction, so nothing in it was applied"
+            } else {
+                ""
+            }
+        )));
+    }
+    if problems > 0 {
+        return Err(CliError::failure(format!(
+            "{problems} malformed attribute(s) in the replies (shown as \"!malformed\")"
+        )));
+    }
+    Ok(())
 }
 
 /// The op named `name`, checked to have the requested mode.
