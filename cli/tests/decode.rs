@@ -431,3 +431,181 @@ fn not_a_capture_is_a_clear_error() {
         stderr(&o)
     );
 }
+
+/// A dump request as tools before iproute2 3.9 sent it: `struct nlmsghdr` and `struct
+/// rtgenmsg { unsigned char rtgen_family; }`, nothing else (`nlmsg_len` 17), or padded
+/// to 4 as `sizeof` of the C struct makes it (`nlmsg_len` 20), or padded and followed
+/// by attributes (iproute2's old `rtnl_wilddump_req_filter`: an `__u16 align_rta`, then
+/// IFLA_EXT_MASK).
+fn legacy_dump(ty: u16, family: u8, padded: bool, attrs: &[u8]) -> Vec<u8> {
+    let mut payload = vec![family];
+    if padded || !attrs.is_empty() {
+        payload.extend([0, 0, 0]);
+    }
+    payload.extend(attrs);
+    let mut m = Vec::new();
+    m.extend(((16 + payload.len()) as u32).to_ne_bytes());
+    m.extend(ty.to_ne_bytes());
+    m.extend((NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
+    m.extend(0u32.to_ne_bytes()); // seq, set by `exchange`
+    m.extend(0u32.to_ne_bytes());
+    m.extend(payload);
+    m
+}
+
+/// The legacy dump requests of every built-in rtnetlink spec, exchanged with this kernel
+/// on a socket without NETLINK_GET_STRICT_CHK (with it, the kernel insists on the full
+/// header): (type, family, padded, attributes).
+fn record_legacy() -> Vec<Packet> {
+    let mut ext_mask = Vec::new();
+    ext_mask.extend(8u16.to_ne_bytes());
+    ext_mask.extend(29u16.to_ne_bytes()); // IFLA_EXT_MASK
+    ext_mask.extend(1u32.to_ne_bytes()); // RTEXT_FILTER_VF
+    let requests: Vec<Vec<u8>> = vec![
+        legacy_dump(18, 0, false, &[]),      // RTM_GETLINK, AF_UNSPEC, 1 byte
+        legacy_dump(18, 0, true, &ext_mask), // RTM_GETLINK as old iproute2 sent it
+        legacy_dump(22, 2, false, &[]),      // RTM_GETADDR, AF_INET
+        legacy_dump(22, 10, true, &[]),      // RTM_GETADDR, AF_INET6, padded
+        legacy_dump(26, 2, true, &[]),       // RTM_GETROUTE
+        legacy_dump(30, 0, false, &[]),      // RTM_GETNEIGH
+        legacy_dump(34, 2, true, &[]),       // RTM_GETRULE
+        legacy_dump(38, 0, true, &[]),       // RTM_GETQDISC
+    ];
+    let mut r = nlwire::sock::SocketOptions::new(NETLINK_ROUTE)
+        .strict_chk(false)
+        .open()
+        .unwrap();
+    let mut out = Vec::new();
+    for (i, req) in requests.into_iter().enumerate() {
+        exchange(&mut r, 0, req, 100 + i as u32, &mut out);
+    }
+    out
+}
+
+#[test]
+fn legacy_rtgenmsg_dump_requests_decode_as_the_kernel_reads_them() {
+    let packets = record_legacy();
+    let p = tmp("legacy-rtgenmsg.pcap");
+    std::fs::write(&p, pcap(&packets)).unwrap();
+    let (o, lines) = decode(&p, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("0 problem(s)"), "{}", stderr(&o));
+    let total: usize = packets
+        .iter()
+        .map(|p| nlwire::Messages::new(&p.data).count())
+        .sum();
+    assert_eq!(lines.len(), total);
+    for l in &lines {
+        assert!(l.get("errors").is_none(), "problem in {l}");
+    }
+    // Every request: its spec and op, the family byte, marked as the legacy header.
+    let requests: Vec<&Value> = lines.iter().filter(|l| l["kind"] == "request").collect();
+    let expected = [
+        ("rt-link", "getlink", 0),
+        ("rt-link", "getlink", 0),
+        ("rt-addr", "getaddr", 2),
+        ("rt-addr", "getaddr", 10),
+        ("rt-route", "getroute", 2),
+        ("rt-neigh", "getneigh", 0),
+        ("rt-rule", "getrule", 2),
+        ("tc", "getqdisc", 0),
+    ];
+    assert_eq!(requests.len(), expected.len());
+    for (r, (family, op, af)) in requests.iter().zip(expected) {
+        assert_eq!(
+            (r["family"].as_str(), r["op"].as_str()),
+            (Some(family), Some(op)),
+            "{r}"
+        );
+        assert_eq!(r["legacy-header"], "rtgenmsg", "{r}");
+        assert_eq!(r["attrs"]["rtgen-family"], af, "{r}");
+        assert_eq!(r["flags"], serde_json::json!(["request", "dump"]), "{r}");
+    }
+    // The attribute after the padded header is read where the kernel reads it.
+    assert!(
+        requests[1]["attrs"].get("ext-mask").is_some(),
+        "{}",
+        requests[1]
+    );
+    // Every rtnetlink message typed: replies by their spec and op.
+    for l in lines.iter().filter(|l| l["kind"] == "reply") {
+        assert!(
+            l["family"].is_string() && l["op"].is_string(),
+            "untyped: {l}"
+        );
+    }
+    // The kernel honoured the family byte: the AF_INET address dump holds only IPv4
+    // addresses, the AF_INET6 one only IPv6.
+    let addr_replies = |seq: u64| -> Vec<&Value> {
+        lines
+            .iter()
+            .filter(|l| l["kind"] == "reply" && l["seq"] == seq)
+            .collect()
+    };
+    let v4 = addr_replies(102);
+    assert!(!v4.is_empty());
+    assert!(v4.iter().all(|l| l["attrs"]["ifa-family"] == 2), "{v4:?}");
+    assert!(
+        v4.iter().any(|l| l["attrs"]["local"] == "127.0.0.1"),
+        "{v4:?}"
+    );
+    assert!(
+        addr_replies(103)
+            .iter()
+            .all(|l| l["attrs"]["ifa-family"] == 10)
+    );
+    // The tree form names it too.
+    let dir = test_specs().display().to_string();
+    let o = nlwire(&[
+        "decode",
+        p.to_str().unwrap(),
+        "--spec-dir",
+        &dir,
+        "--offline",
+        "-o",
+        "tree",
+    ]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("route rt-link getlink request seq=100 pid=0 [request,dump]\n  legacy-header: rtgenmsg\n  attrs:\n    rtgen-family: 0"),
+        "{text}"
+    );
+}
+
+/// The same requests with a full header decode with the header's members, not as
+/// legacy ones; a short header on a request that is not a dump stays a problem.
+#[test]
+fn only_short_dump_requests_are_legacy() {
+    let packets = vec![
+        Packet {
+            proto: 0,
+            data: {
+                let mut m = legacy_dump(22, 2, true, &[]);
+                m.extend([0, 0, 0, 0]); // now a whole ifaddrmsg
+                m[0] = 24;
+                m
+            },
+        },
+        Packet {
+            proto: 0,
+            data: {
+                let mut m = legacy_dump(18, 0, true, &[]);
+                m[6..8].copy_from_slice(&NLM_F_REQUEST.to_ne_bytes()); // a do, not a dump
+                m
+            },
+        },
+    ];
+    let p = tmp("legacy-not.pcap");
+    std::fs::write(&p, pcap(&packets)).unwrap();
+    let (o, lines) = decode(&p, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(lines[0]["attrs"]["ifa-family"], 2, "{}", lines[0]);
+    assert!(lines[0].get("legacy-header").is_none());
+    assert!(lines[0].get("errors").is_none());
+    assert!(lines[1].get("legacy-header").is_none());
+    let e = lines[1]["errors"][0].as_str().unwrap();
+    assert!(
+        e.starts_with("<fixed header>: length 4, expected 16"),
+        "{e}"
+    );
+}

@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 use crate::args::DecodeArgs;
 use crate::capture::{self, ARPHRD_NETLINK, LINKTYPE_NETLINK, Record};
-use crate::codec::message::{decode_msg, headers_len, op_for, struct_size};
+use crate::codec::message::{decode_msg, headers_len, is_legacy_dump_request, op_for, struct_size};
 use crate::codec::path::path_at_offset;
 use crate::codec::raw::raw_tree;
 use crate::codec::text::hex;
@@ -546,7 +546,13 @@ impl Decoder {
             m.ty()
         };
         let op = op_for(&fam, cmd, true, None)?;
-        let at = headers_len(&fam) + struct_size(&fam, op.fixed_header);
+        let size = struct_size(&fam, op.fixed_header);
+        let at = headers_len(&fam)
+            + if is_legacy_dump_request(&fam, &m, size) {
+                4 // NLMSG_ALIGN(sizeof(struct rtgenmsg))
+            } else {
+                size
+            };
         path_at_offset(&fam, op.attr_set, &bytes, at, off)
     }
 }
@@ -556,6 +562,9 @@ fn put_decoded(e: &mut Map<String, Value>, d: crate::codec::message::Decoded) {
         Some(op) => e.insert("op".into(), json!(op)),
         None => e.insert("cmd".into(), json!(d.cmd)),
     };
+    if d.legacy_header {
+        e.insert("legacy-header".into(), json!("rtgenmsg"));
+    }
     e.insert("attrs".into(), Value::Object(d.body));
     if !d.problems.is_empty() {
         e.insert(
@@ -598,14 +607,14 @@ fn flag_names(ty: u16, flags: u16) -> Vec<String> {
         }
     }
     let mut rest = flags & !0x3f;
-    if ty == NLMSG_ERROR {
+    if ty == NLMSG_ERROR || ty == NLMSG_DONE {
         for (bit, name) in [(0x100, "capped"), (0x200, "ack-tlvs")] {
             if rest & bit != 0 {
                 v.push(name.into());
                 rest &= !bit;
             }
         }
-    } else if ty != NLMSG_DONE && flags & 0x1 != 0 && rest & 0x300 == 0x300 {
+    } else if flags & 0x1 != 0 && rest & 0x300 == 0x300 {
         v.push("dump".into());
         rest &= !0x300;
     }
@@ -613,4 +622,18 @@ fn flag_names(ty: u16, flags: u16) -> Vec<String> {
         v.push(format!("{rest:#x}"));
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_names_depend_on_the_message_type() {
+        assert_eq!(flag_names(18, 0x301), ["request", "dump"]);
+        assert_eq!(flag_names(NLMSG_ERROR, 0x300), ["capped", "ack-tlvs"]);
+        // A DONE with an ext-ack warning carries NLM_F_ACK_TLVS.
+        assert_eq!(flag_names(NLMSG_DONE, 0x202), ["multi", "ack-tlvs"]);
+        assert_eq!(flag_names(16, 0x2 | 0x400), ["multi", "0x400"]);
+    }
 }

@@ -1,7 +1,7 @@
 //! Whole messages of a family: building a request for an op, decoding any message
 //! (request, reply or notification) into JSON.
 
-use nlwire::consts::{GENL_HDRLEN, NLM_F_REQUEST, NLMSG_HDRLEN};
+use nlwire::consts::{GENL_HDRLEN, NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_HDRLEN};
 use nlwire::{Msg, MsgBuf};
 use nlwire_schema::{DefId, Family, Op, SetId};
 use serde_json::{Map, Value};
@@ -111,6 +111,32 @@ pub struct Decoded {
     pub body: Map<String, Value>,
     /// Problems met while decoding.
     pub problems: Vec<Problem>,
+    /// The message is an rtnetlink dump request with the legacy `struct rtgenmsg`
+    /// header (the family byte, padded to 4) instead of the op's fixed header; its
+    /// body holds `rtgen-family` and the attributes after it.
+    pub legacy_header: bool,
+}
+
+/// The key of the family byte of a legacy rtnetlink dump request.
+pub const RTGEN_FAMILY: &str = "rtgen-family";
+
+/// `NLMSG_ALIGN(sizeof(struct rtgenmsg))`: where a legacy request's attributes start.
+const RTGENMSG_ALIGNED: usize = 4;
+
+/// True when the kernel reads `msg` as a legacy rtnetlink dump request: a dump request
+/// of `NETLINK_ROUTE` whose payload (at least the family byte) is shorter than the op's
+/// fixed header of `header_size` bytes. rtnetlink takes the family from the first
+/// byte of any dump request (`struct rtgenmsg`), and its dump handlers use the full
+/// header only when the payload holds one (`nlmsg_len(nlh) < sizeof(struct ifinfomsg)`
+/// selects `struct rtgenmsg` in `rtnl_dump_ifinfo`); tools before iproute2 3.9 sent
+/// only `struct rtgenmsg`, padded to 4 bytes.
+pub fn is_legacy_dump_request(fam: &Family, msg: &Msg<'_>, header_size: usize) -> bool {
+    !fam.protocol.is_genetlink()
+        && fam.protonum == Some(NETLINK_ROUTE as u32)
+        && msg.flags() & NLM_F_REQUEST != 0
+        && msg.flags() & NLM_F_DUMP == NLM_F_DUMP
+        && !msg.payload().is_empty()
+        && msg.payload().len() < header_size
 }
 
 /// The op a message belongs to: `prefer` when its value matches, else the first op of
@@ -158,6 +184,7 @@ pub fn decode_msg(fam: &Family, msg: &Msg<'_>, prefer: Option<&Op>) -> Decoded {
                     cmd: 0,
                     body: Map::new(),
                     problems,
+                    legacy_header: false,
                 };
             }
         }
@@ -170,7 +197,12 @@ pub fn decode_msg(fam: &Family, msg: &Msg<'_>, prefer: Option<&Op>) -> Decoded {
     let set: Option<SetId> = op.and_then(|o| o.attr_set);
     let mut body = Map::new();
     let size = struct_size(fam, header);
+    let legacy_header = header.is_some() && is_legacy_dump_request(fam, msg, size);
     let attrs = match header {
+        Some(_) if legacy_header => {
+            body.insert(RTGEN_FAMILY.into(), Value::from(rest[0]));
+            rest.get(RTGENMSG_ALIGNED..).unwrap_or(&[])
+        }
         Some(h) => {
             if let Err(m) = decode_struct(fam, h, rest, &mut body) {
                 problems.push(Problem {
@@ -190,5 +222,6 @@ pub fn decode_msg(fam: &Family, msg: &Msg<'_>, prefer: Option<&Op>) -> Decoded {
         cmd,
         body,
         problems,
+        legacy_header,
     }
 }
