@@ -7,6 +7,7 @@ mod arb;
 mod check;
 mod cx;
 mod field;
+mod int_newtype;
 mod put;
 mod select;
 
@@ -15,6 +16,7 @@ pub use arb::*;
 pub use check::*;
 pub use cx::*;
 pub use field::*;
+pub use int_newtype::*;
 pub use put::*;
 pub use select::*;
 
