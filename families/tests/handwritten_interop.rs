@@ -139,7 +139,7 @@ fn handwritten_bytes_decode_through_generated_types() {
     let v = gen_flow::FlowAttrs::decode(&bytes).unwrap();
     assert_eq!(v.unknown(), 0);
     assert_eq!(v.ufid, Some(&(1..=16).collect::<Vec<u8>>()[..]));
-    assert_eq!(v.ufid_flags, Some(0x3));
+    assert_eq!(v.ufid_flags, Some(gen_flow::OvsUfidFlags(0x3)));
     assert!(v.clear && v.probe);
     assert_eq!((v.tcp_flags, v.used), (Some(0x12), Some(123_456)));
     let stats = v.stats.unwrap();
@@ -172,7 +172,7 @@ fn handwritten_bytes_decode_through_generated_types() {
     let labels: Vec<u32> = key.mpls.unwrap().iter().map(|l| l.get()).collect();
     assert_eq!(labels, [0x0001_4140, 0x0002_4140]);
     assert_eq!(
-        gen_flow::CtStateFlags(key.ct_state.unwrap()),
+        key.ct_state.unwrap(),
         gen_flow::CtStateFlags::NEW | gen_flow::CtStateFlags::TRACKED
     );
     assert_eq!(key.ct_labels.unwrap().ct_labels, [9; 16]);
@@ -267,7 +267,7 @@ fn messages_agree_both_ways() {
         attrs: gen_flow::FlowAttrs {
             ufid: Some(vec![0xab; 16]),
             ufid_flags: Some(
-                (gen_flow::OvsUfidFlags::OMIT_KEY | gen_flow::OvsUfidFlags::OMIT_ACTIONS).bits(),
+                gen_flow::OvsUfidFlags::OMIT_KEY | gen_flow::OvsUfidFlags::OMIT_ACTIONS,
             ),
             ..Default::default()
         },

@@ -122,7 +122,7 @@ fn live_getfamily_and_getpolicy_dumps_decode() {
         if let Some(policy) = v.attrs.policy {
             for (_policy_idx, attrs) in policy.iter() {
                 for (attr_ty, p) in attrs.iter() {
-                    let ty = nlctrl::AttrType(p.type_.expect("every policy entry has a type"));
+                    let ty = p.type_.expect("every policy entry has a type");
                     assert!(
                         ty.name().is_some(),
                         "attr {attr_ty}: unknown NL_ATTR_TYPE {ty:?}"

@@ -25,6 +25,7 @@ use nlwire_families::ovs::{
     self, Direction, Dispatch, Dpif, DropBand, Execute, FlowId, FlowOp, FlowPut, OpenOptions,
     PutMode, UpcallKind, UpcallSocket, VportSpec, ZoneLimit, dpctl, features, odp,
 };
+use nlwire_families::ovs_vport::VportType;
 
 fn vm_config() -> nlwire_vm::VmConfig {
     nlwire_vm::VmConfig::new()
@@ -286,7 +287,7 @@ fn vm_datapath_and_vports_match_dpctl_show() {
 
     // Get by name and by number; the port's upcall pids can be changed.
     let v = dp.vport_get("vp1".into()).expect("get vp1");
-    assert_eq!((v.port_no, v.type_), (Some(p1), Some(2)));
+    assert_eq!((v.port_no, v.type_), (Some(p1), Some(VportType::INTERNAL)));
     assert_eq!(
         dp.vport_get(p2.into()).unwrap().name.as_deref(),
         Some("vp2")
@@ -324,7 +325,7 @@ fn vm_datapath_and_vports_match_dpctl_show() {
         .vport_add(&VportSpec::vxlan("vx0", 4789))
         .expect("add vxlan vx0");
     let vx = dp.vport_get(p4.into()).unwrap();
-    assert_eq!(vx.type_, Some(4));
+    assert_eq!(vx.type_, Some(VportType::VXLAN));
     assert_eq!(vx.options.and_then(|o| o.dst_port), Some(4789));
 
     // The ports as the API dumps them and as ovs-dpctl shows them: same numbers.
@@ -781,7 +782,7 @@ fn vm_execute_and_upcalls() {
     assert_ne!(dp.features() & features::DISPATCH_UPCALL_PER_CPU, 0);
     let info = dp.get().unwrap();
     assert_eq!(
-        info.attrs.user_features.unwrap() & features::DISPATCH_UPCALL_PER_CPU,
+        info.attrs.user_features.unwrap().bits() & features::DISPATCH_UPCALL_PER_CPU,
         features::DISPATCH_UPCALL_PER_CPU
     );
     let (key, _) = wait_arp_miss(&mut up2, UpcallKind::Miss);

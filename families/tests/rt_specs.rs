@@ -195,7 +195,7 @@ fn address_dump_decodes_with_the_rt_addr_spec() {
         assert_eq!(hdr.ifa_prefixlen, 8);
         assert_eq!(u32::from(hdr.ifa_scope), rt_addr::RtScope::HOST.0);
         assert_eq!(v.local, Some(&[127u8, 0, 0, 1][..]));
-        let flags = v.flags.expect("the kernel sends IFA_FLAGS");
+        let flags = v.flags.expect("the kernel sends IFA_FLAGS").bits();
         assert_ne!(flags & rt_addr::IfaFlags::PERMANENT.bits(), 0);
         // The header carries the low 8 bits of the same flags.
         assert_eq!(u32::from(hdr.ifa_flags), flags & 0xff);

@@ -13,6 +13,7 @@ use super::attrs::{Datapath, DatapathView};
 use super::error::{Error, Result};
 use super::flow::FlowRequests;
 use super::request::OvsRequest;
+use crate::ovs_datapath::UserFeatures;
 use crate::ovs_datapath::msg as dp;
 
 /// `OVS_DP_F_*`: the user features a datapath is told about (the same bits as the
@@ -299,7 +300,7 @@ impl Dpif {
         let mut d = Self::blank(name)?;
         let info = d.get()?;
         d.dp_ifindex = info.dp_ifindex;
-        d.features = info.attrs.user_features.unwrap_or(0);
+        d.features = info.attrs.user_features.map_or(0, u32::from);
         d.negotiate(false, opts)?;
         Ok(d)
     }
@@ -315,7 +316,7 @@ impl Dpif {
         let mut d = Self::blank(name)?;
         let info = d.get()?;
         d.dp_ifindex = info.dp_ifindex;
-        d.features = info.attrs.user_features.unwrap_or(0);
+        d.features = info.attrs.user_features.map_or(0, u32::from);
         Ok(d)
     }
 
@@ -414,7 +415,7 @@ impl Dpif {
             name: Some(self.name.clone()),
             // NEW: the local port's upcall port id (0: no upcalls), as OVS sends.
             upcall_pid: create.then_some(0),
-            user_features: Some(features),
+            user_features: Some(UserFeatures(features)),
             per_cpu_pids: per_cpu,
             ..Default::default()
         };
@@ -441,7 +442,7 @@ impl Dpif {
     ) -> Result<(i32, Option<u32>)> {
         self.exchange(&R::request(dp_ifindex, attrs))?;
         let (dp_ifindex, attrs) = self.reply::<R>()?;
-        Ok((dp_ifindex, attrs.user_features))
+        Ok((dp_ifindex, attrs.user_features.map(u32::from)))
     }
 
     /// dpif-netlink's negotiation ("Datapath open").
@@ -552,7 +553,7 @@ impl Dpif {
     pub fn set_masks_cache_size(&mut self, size: u32) -> Result<()> {
         let attrs = Datapath {
             name: Some(self.name.clone()),
-            user_features: Some(self.features),
+            user_features: Some(UserFeatures(self.features)),
             masks_cache_size: Some(size),
             ..Default::default()
         };

@@ -577,7 +577,7 @@ impl Dpif {
     /// ```
     pub fn flow_dump(&mut self, terse: bool) -> Result<FlowDump<'_>> {
         let attrs = FlowAttrs {
-            ufid_flags: terse.then_some(OvsUfidFlags::ALL.bits()),
+            ufid_flags: terse.then_some(OvsUfidFlags::ALL),
             ..Default::default()
         };
         let dump = self.dump::<GetRequest>(self.dp_ifindex, attrs)?;

@@ -59,7 +59,7 @@ impl Dpif {
                 bands
                     .iter()
                     .map(|b| Band {
-                        type_: Some(MeterBandType::DROP.0),
+                        type_: Some(MeterBandType::DROP),
                         rate: Some(b.rate),
                         burst: Some(b.burst),
                         stats: None,

@@ -188,7 +188,7 @@ impl Dpif {
         // dpif-netlink order: PORT_NO, TYPE, NAME, OPTIONS, UPCALL_PID.
         let attrs = Vport {
             port_no: spec.port_no,
-            type_: Some(spec.vport_type.0),
+            type_: Some(spec.vport_type),
             name: Some(spec.name.clone()),
             options: spec.options.clone(),
             upcall_pid: Some(pids(&spec.upcall_pids)),

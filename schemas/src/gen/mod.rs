@@ -11,8 +11,9 @@
 //! |---|---|
 //! | family `name`, `version`, `protocol`/`protonum` | `FAMILY_NAME: &str`, `VERSION: u8`, `PROTOCOL: u32` (the socket protocol) |
 //! | `const` definition | `pub const NAME` (`u32`, `i64`, `u64` or `&str`) |
-//! | `enum` definition | a newtype over the integer with one associated const per entry, `ENTRIES`, `name()`, `from_name()`, `known()`, `From` both ways and a `Debug` that prints names |
-//! | `flags` definition | the same as a bit set: consts are masks (`1 << bit`), `ALL`, `contains`, `names()`, `\|`, `&` |
+//! | `enum` definition | a newtype over the integer (`u32`, wider when an attribute needs it) with one associated const per entry, `ENTRIES`, `name()`, `from_name()`, `known()`, `From` both ways and a `Debug` that prints names (numbers for unlisted values) |
+//! | `flags` definition | the same as a bit set: consts are masks (`1 << bit`), `ALL`, `contains`, `names()`, `\|`, `&`; `Debug` prints `a \| b` and unnamed bits in hex |
+//! | integer attribute with `enum:` | the enum's or flags' newtype (`Option<Color>`) under the attribute's own kind (`u8`, `be16`, ...): encoded at that width, any value of it decoded (unlisted ones too), checks applied to the integer; an enum read with `enum-as-flags` holds a bit-set companion (`<Enum>Flags`, as for `flags`) |
 //! | `struct` definition | `#[nlwire::wire(size = N)]` struct; `#[be]`/`#[le]` integers, `[u8; N]` for binary, string and pad members |
 //! | attribute set | `#[derive(nlwire::AttrSet)]` struct: one `Option<T>` field per attribute (`Vec<T>` for `multi-attr`, `bool` for `flag`), `pad` attributes skipped; sets named in [`Options::list_set`] become an attribute enum used as `Vec<Enum>` (an ordered list, like OVS actions); sets named in [`Options::extern_set`] are not generated but referenced by path |
 //! | `binary` with `struct:` | the struct (`fixed`); with `sub-type: binary` as well, a packed array of it: `Vec<Struct>`, decoded as a `&[Struct]` view (`array`) |
@@ -46,9 +47,11 @@
 //! - Signed integers with an explicit byte order become `fixed` zerocopy types (no derive
 //!   kind).
 //! - `fixed` structs must have exactly their size on the wire; YNL lets kernel structs grow.
-//! - Attributes and members with an `enum` stay integers; the enum's newtype is named in
-//!   the doc. No implicit range checks are derived from enums, so newer kernels' values
-//!   decode.
+//! - Members of `struct` definitions with an `enum` stay integers (zerocopy byte-order
+//!   types lay them out); the enum's newtype is named in the doc. So do attributes whose
+//!   width the newtype cannot hold (one enum used as an `s16` and as a `uint`), C arrays and
+//!   `bitfield32`. No implicit range checks are derived from enums, so newer kernels'
+//!   values decode.
 //! - YNL cannot say that a set is an ordered list or that an attribute is required: lists
 //!   are named with [`Options::list_set`], and every attribute is optional.
 //! - Messages carry the whole attribute set of the op; the attributes each direction uses
@@ -515,6 +518,13 @@ pub(crate) struct Gen<'f> {
     pub(crate) def_types: Vec<Option<String>>,
     /// Const name of each const definition.
     pub(crate) def_consts: Vec<Option<String>>,
+    /// The integer inside each enum and flags newtype.
+    pub(crate) def_reprs: Vec<Option<defs::Repr>>,
+    /// Type name of the bit-set companion of each enum an attribute reads with
+    /// `enum-as-flags`.
+    pub(crate) bits_types: Vec<Option<String>>,
+    /// The integer inside each bit-set companion.
+    pub(crate) bits_reprs: Vec<Option<defs::Repr>>,
     /// Type name of each set.
     pub(crate) set_types: Vec<String>,
     /// Sets modelled as lists.
@@ -565,11 +575,13 @@ impl<'f> Gen<'f> {
         }
         let is_extern: Vec<bool> = extern_paths.iter().map(Option::is_some).collect();
         let kept = reach::kept(f, &is_extern);
+        let newtypes = defs::newtypes(f, |i| !is_extern[i] && kept.sets[i]);
 
         let mut types = Names::types();
         let mut consts = Names::with_reserved(&["FAMILY_NAME", "VERSION", "PROTOCOL"]);
         let mut def_types = Vec::new();
         let mut def_consts = Vec::new();
+        let mut bits_types = Vec::new();
         // Names are claimed by the emitted items only, so that dropped ones take none.
         for (i, d) in f.definitions.iter().enumerate() {
             match &d.kind {
@@ -584,6 +596,10 @@ impl<'f> Gen<'f> {
                     def_consts.push(None);
                 }
             }
+            let bits = kept.defs[i] && newtypes.bits_reprs[i].is_some();
+            bits_types.push(
+                bits.then(|| types.claim(&format!("{}Flags", names::camel(&d.name)), "Bits", &[])),
+            );
         }
         let set_types = f
             .attr_sets
@@ -614,6 +630,9 @@ impl<'f> Gen<'f> {
             krate,
             def_types,
             def_consts,
+            def_reprs: newtypes.reprs,
+            bits_types,
+            bits_reprs: newtypes.bits_reprs,
             set_types,
             list_sets,
             extern_paths,

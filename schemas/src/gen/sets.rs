@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::Gen;
-use super::defs::{enum_note, hint_note, int_lit};
+use super::defs::{attr_enum_note, hint_note, int_lit, value_type};
 use super::docs::Doc;
 use super::graph::Node;
 use super::names::{self, Names, ident};
@@ -244,6 +244,8 @@ fn plan(
         }
     };
     let bytes = || Plan::new(quote!(bytes), quote!(Vec<u8>), Checks::Len);
+    // The enum or flags newtype an integer with an `enum:` holds, else the integer.
+    let value = |int: TokenStream| value_type(g, a).unwrap_or(int);
     let mut p = match a.ty {
         AttrType::Unused | AttrType::Pad => return None,
         AttrType::Flag => {
@@ -256,7 +258,7 @@ fn plan(
             match m.kind {
                 Some(kw) => {
                     let kw = ident(kw);
-                    Plan::new(quote!(#kw), m.prim, Checks::Int)
+                    Plan::new(quote!(#kw), value(m.prim), Checks::Int)
                 }
                 None => {
                     let mut p = Plan::new(quote!(fixed), m.wire, Checks::None);
@@ -269,8 +271,8 @@ fn plan(
                 }
             }
         }
-        AttrType::Uint => Plan::new(quote!(uint), quote!(u64), Checks::Int),
-        AttrType::Sint => Plan::new(quote!(sint), quote!(i64), Checks::Int),
+        AttrType::Uint => Plan::new(quote!(uint), value(quote!(u64)), Checks::Int),
+        AttrType::Sint => Plan::new(quote!(sint), value(quote!(i64)), Checks::Int),
         AttrType::String => Plan::new(quote!(string), quote!(String), Checks::Str),
         AttrType::Bitfield32 => Plan::new(
             quote!(bitfield32),
@@ -485,8 +487,8 @@ fn attr_doc(g: &Gen<'_>, set: &AttrSet, a: &Attr, p: &Plan) -> TokenStream {
         a.value,
         a.ty.as_str()
     ));
-    if let Some(e) = a.enum_ {
-        d = d.para(enum_note(g, e, a.enum_as_flags));
+    if let Some(note) = attr_enum_note(g, a) {
+        d = d.para(note);
     }
     if let Some(h) = a.display_hint {
         d = d.para(hint_note(h));

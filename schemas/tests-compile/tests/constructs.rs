@@ -78,12 +78,12 @@ fn indexed_array_of_nests() {
         queues: Some(vec![
             Queue {
                 id: Some(0),
-                type_: Some(k::corner_genl::Lane::RX.into()),
+                type_: Some(k::corner_genl::Lane::RX),
                 depth: Some(1 << 40),
             },
             Queue {
                 id: Some(1),
-                type_: Some(k::corner_genl::Lane::TX.into()),
+                type_: Some(k::corner_genl::Lane::TX),
                 depth: Some(64),
             },
         ]),
@@ -189,7 +189,7 @@ fn nlctrl_nest_type_value() {
             vec![(
                 3,
                 PolicyAttrs {
-                    type_: Some(u32::from(k::nlctrl::AttrType::U32)),
+                    type_: Some(k::nlctrl::AttrType::U32),
                     ..Default::default()
                 },
             )],

@@ -320,6 +320,11 @@ impl<T: nlwire::zerocopy::IntoBytes + nlwire::zerocopy::Immutable> Wild for T {
         self.as_bytes().iter().all(|b| *b == 0)
     }
 }
+impl Wild for crate::ovs_flow::CtStateFlags {
+    fn wild(&self) -> bool {
+        self.is_empty()
+    }
+}
 
 struct Keys<'s> {
     out: &'s mut String,
@@ -407,11 +412,11 @@ impl Keys<'_> {
             self.out.push(')');
         }
         self.u32x("skb_mark", k.skb_mark, mv!(skb_mark));
-        if let Some(st) = k.ct_state
+        if let Some(st) = k.ct_state.map(u32::from)
             && self.want(m!(ct_state))
         {
             self.open("ct_state");
-            let ms = mv!(ct_state).map(|x| x.unwrap_or(0));
+            let ms = mv!(ct_state).map(|x| x.map_or(0, u32::from));
             let exact = ms.is_none_or(|x| x == u32::MAX);
             if self.verbose {
                 w!(self.out, "{}", hex32(st));

@@ -4,6 +4,7 @@ use nlwire::zerocopy::{FromBytes, Immutable, IntoBytes};
 
 use super::super::attrs::*;
 use super::{FlowMatch, TCP_FLAGS_MASK, join_masked, split_masked};
+use crate::ovs_flow::CtStateFlags;
 use nlwire::zerocopy::network_endian::U32 as BeU32;
 
 /// `k & m` byte by byte.
@@ -116,7 +117,12 @@ fn norm_key(k: &mut KeyAttrs, m: &mut KeyAttrs, exact: bool) {
     scalar(&mut k.tcp_flags, &mut m.tcp_flags, exact, TCP_FLAGS_MASK);
     scalar(&mut k.dp_hash, &mut m.dp_hash, exact, u32::MAX);
     scalar(&mut k.recirc_id, &mut m.recirc_id, exact, u32::MAX);
-    scalar(&mut k.ct_state, &mut m.ct_state, exact, u32::MAX);
+    scalar(
+        &mut k.ct_state,
+        &mut m.ct_state,
+        exact,
+        CtStateFlags(u32::MAX),
+    );
     scalar(&mut k.ct_zone, &mut m.ct_zone, exact, u16::MAX);
     scalar(&mut k.ct_mark, &mut m.ct_mark, exact, u32::MAX);
     scalar(&mut k.packet_type, &mut m.packet_type, exact, u32::MAX);

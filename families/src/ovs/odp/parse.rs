@@ -10,6 +10,7 @@ use super::{
     CT_STATE_NAMES, FRAG_NAMES, FlowMatch, ParseError, TCP_FLAG_NAMES, TCP_FLAGS_MASK, TNL_F_CSUM,
     TNL_F_DF, TNL_F_KEY, TNL_F_OAM, TUN_FLAG_NAMES, VLAN_CFI,
 };
+use crate::ovs_flow::{CtStateFlags, XlateError};
 
 type R<T> = Result<T, ParseError>;
 
@@ -300,7 +301,8 @@ fn key_attr(name: &str, inner: &str, key: &mut KeyAttrs, mask: &mut KeyAttrs) ->
         "ct_mark" => (key.ct_mark, mask.ct_mark) = opt2(num_masked(inner, u32::MAX)?),
         "ct_zone" => (key.ct_zone, mask.ct_zone) = opt2(num_masked(inner, u16::MAX)?),
         "ct_state" => {
-            (key.ct_state, mask.ct_state) = opt2(flag_set(inner, CT_STATE_NAMES, u32::MAX)?)
+            let (k, m) = flag_set(inner, CT_STATE_NAMES, u32::MAX)?;
+            (key.ct_state, mask.ct_state) = opt2((CtStateFlags(k), CtStateFlags(m)))
         }
         "ct_label" => {
             let (a, m) = vm(inner);
@@ -662,7 +664,7 @@ fn parse_action(item: &str) -> R<ActionAttrs> {
         "ct_clear" => return Ok(A::CtClear),
         "pop_nsh" | "pop_nsh()" => return Ok(A::PopNsh),
         "ct" => return Ok(A::Ct(CtAttrs::default())),
-        "drop" => return Ok(A::Drop(0)),
+        "drop" => return Ok(A::Drop(XlateError::OK)),
         _ => {}
     }
     let (name, inner) = call(item).ok_or_else(|| ParseError::new("unknown action", item))?;
