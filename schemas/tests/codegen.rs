@@ -361,3 +361,54 @@ fn nests_carry_nla_f_nested_where_the_kernel_validates_strictly() {
     let code = generate(&raw);
     assert_eq!(code.matches(", flagged)]").count(), 3, "{code}");
 }
+
+#[test]
+fn integers_with_an_enum_hold_its_newtype() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/corner-enums.yaml");
+    let f = nlwire_schema::load(path).unwrap_or_else(|e| panic!("{e}"));
+    let code = codegen::to_string(&f);
+    let field = |annotation: &str, decl: &str| {
+        let want = format!("#[nla({annotation})]\n    pub {decl},");
+        assert!(code.contains(&want), "no `{want}` in\n{code}");
+    };
+    // The attribute keeps its kind (its width and byte order); the field holds the newtype.
+    field("type = 1, u8", "color: Option<Color>");
+    field("type = 2, u32, flags_mask = 7", "finish: Option<Finish>");
+    field("type = 4, be16, max = 32767", "carrier: Option<Carrier>");
+    field("type = 9, u8, multi", "layer: Vec<Color>");
+    // An enum read with enum-as-flags holds the enum's bit-set companion.
+    field("type = 8, u32", "brushes: Option<BrushFlags>");
+    assert!(code.contains("pub struct BrushFlags(pub u32);"));
+    assert!(code.contains("pub const FAN: Self = Self(1 << 2);"));
+    // Newtypes grow to hold their attributes: a u64 flags, a signed enum.
+    field("type = 3, u64", "stock: Option<Stock>");
+    assert!(code.contains("pub struct Stock(pub u64);"));
+    field("type = 5, s8", "mood: Option<Mood>");
+    assert!(code.contains("pub struct Mood(pub i64);"));
+    // `grade` is used as an s16 and as a uint: the signed one wins, the uint stays raw and
+    // says why.
+    field("type = 7, s16", "delta: Option<Grade>");
+    field("type = 6, uint", "score: Option<u64>");
+    assert!(code.contains("pub struct Grade(pub i64);"));
+    assert!(code.contains("held as the integer: the newtype holds an `i64`"));
+    // Unused enums keep `u32`; every enum and flags type is an integer newtype.
+    assert!(code.contains("pub struct Color(pub u32);"));
+    for ty in [
+        "Color",
+        "Finish",
+        "Stock",
+        "Carrier",
+        "Mood",
+        "Grade",
+        "Brush",
+        "BrushFlags",
+    ] {
+        assert!(
+            code.contains(&format!("impl ::nlwire::__private::IntNewtype for {ty} {{")),
+            "{ty}"
+        );
+    }
+    // Wire-struct members stay integers, with a note.
+    assert!(code.contains("pub color: u8,"));
+    assert!(code.contains("held as the integer (a member of a fixed wire struct)"));
+}

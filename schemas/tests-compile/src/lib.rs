@@ -80,6 +80,11 @@ pub mod tc {
     nlwire::schema!("../specs/tc.yaml");
 }
 
+/// `schemas/tests/specs/corner-enums.yaml`.
+pub mod corner_enums {
+    nlwire::schema!("../tests/specs/corner-enums.yaml");
+}
+
 /// `schemas/tests/specs/corner-genl.yaml`.
 pub mod corner_genl {
     nlwire::schema!("../tests/specs/corner-genl.yaml");
