@@ -309,7 +309,7 @@ pub(crate) fn attr_enum_note(g: &Gen<'_>, a: &Attr) -> Option<String> {
             )
         }
     };
-    Some(format!("{} ({why}).", note.trim_end_matches('.')))
+    Some(format!("{}, {why}.", note.trim_end_matches('.')))
 }
 
 /// Names of the associated consts of an enum or flags type: entries first, in spec order;
