@@ -4,7 +4,7 @@
 //! - Always: the project's specs (`schemas/specs/*.yaml`) and the test specs that cover the
 //!   format's corners (`schemas/tests/specs/*.yaml`), one module per file, plus two variants
 //!   of `ovs_flow` (its actions as a list; its key set taken from [`ovs_flow`]).
-//! - Opt-in, in [`kernel`]: every spec of the kernel spec conformance corpus, when
+//! - Opt-in, in the `kernel` module: every spec of the kernel spec conformance corpus, when
 //!   `NLWIRE_KERNEL_SPECS` names a directory at build time (see `build.rs`).
 //!
 //! `tests/specs.rs` checks that every file has a module and reports per file. A spec the
