@@ -1,6 +1,6 @@
 //! Golden bytes: requests built with the codec compared byte for byte with hex written
 //! down from the kernel ABI (struct nlmsghdr/genlmsghdr/ovs_header/nlattr layouts,
-//! CTRL_* and OVS_* numbers from ../shared/reference/ovs-abi-dump.txt).
+//! CTRL_* and OVS_* numbers from the uAPI headers, linux/genetlink.h and linux/openvswitch.h).
 
 use nlwire::consts::*;
 use nlwire::zerocopy::network_endian::{U16, U32};
