@@ -1,6 +1,6 @@
 //! The kernel spec conformance corpus: a directory of YNL specs named by
 //! `NLWIRE_KERNEL_SPECS` (a kernel tree's `Documentation/netlink/specs`,
-//! `/usr/share/ynl/specs`; CI points it at `../shared/ynl-specs`). Never a build input.
+//! `/usr/share/ynl/specs`; CI points it at the corpus beside its checkout). Never a build input.
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
